@@ -1,0 +1,1 @@
+"""dedup's benchmarks: synthetic feeds, quality and throughput runs, extraction and story evaluations."""

@@ -1,0 +1,30 @@
+"""Exceptions raised by dedup. Every one derives from :class:`DedupError`."""
+
+from __future__ import annotations
+
+
+class DedupError(Exception):
+    """Base class of every error dedup raises on purpose."""
+
+
+class ConfigMismatch(DedupError, ValueError):
+    """An index was opened with parameters that differ from the ones it was built with."""
+
+
+class StoreError(DedupError, OSError):
+    """The SQLite store cannot be opened, read or written."""
+
+
+class ArticleError(DedupError, ValueError):
+    """One article cannot be indexed (no id, no text, empty body...); the run goes on."""
+
+
+class SourceError(DedupError, OSError):
+    """A source (file, folder, stream) cannot be read at all."""
+
+
+class UnknownArticle(DedupError, KeyError):
+    """An article id was asked for that the index does not hold."""
+
+    def __str__(self) -> str:  # KeyError would otherwise repr() the message
+        return str(self.args[0]) if self.args else "unknown article"

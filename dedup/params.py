@@ -1,0 +1,104 @@
+"""All tunable parameters of an index, in one frozen dataclass stored with the index.
+
+Fields marked ``sketch=True`` change what is stored (shingles, signatures, band keys): an
+index built with one value can't be read with another, so opening it fails with
+:class:`~dedup.errors.ConfigMismatch`. The other fields only change decisions taken from
+now on and may differ between runs (each run records the parameters it used).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from dedup.errors import ConfigMismatch
+
+
+def _sketch(default: Any, doc: str) -> Any:
+    return field(default=default, metadata={"sketch": True, "doc": doc})
+
+
+def _decision(default: Any, doc: str) -> Any:
+    return field(default=default, metadata={"sketch": False, "doc": doc})
+
+
+@dataclass(frozen=True)
+class Params:
+    """Parameters of an index. Defaults are the documented, measured ones (docs/parameters.md)."""
+
+    shingle_size: int = _sketch(5, "words per shingle")
+    num_perm: int = _sketch(128, "MinHash permutations (datasketch affine32 scheme)")
+    seed: int = _sketch(1, "seed of the MinHash permutations (datasketch's default)")
+    lead_shingles: int = _sketch(
+        64, "shingles in the lead sketch that finds truncated copies (containment)"
+    )
+    bands: int = _sketch(42, "LSH bands over the signature (full body and lead alike)")
+    rows: int = _sketch(3, "signature rows per LSH band")
+    jaccard_threshold: float = _decision(0.5, "near copy when shingle Jaccard is at least this")
+    containment_threshold: float = _decision(
+        0.8, "... or when the shorter text's shingles are at least this much in the longer"
+    )
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.shingle_size < 1:
+            problems.append(f"shingle_size must be >= 1, got {self.shingle_size!r}")
+        if self.num_perm < 1:
+            problems.append(f"num_perm must be >= 1, got {self.num_perm!r}")
+        if self.bands < 1 or self.rows < 1 or self.bands * self.rows > self.num_perm:
+            problems.append(
+                f"bands * rows must be between 1 and num_perm ({self.num_perm}), "
+                f"got {self.bands} * {self.rows}"
+            )
+        if self.lead_shingles < 1:
+            problems.append(f"lead_shingles must be >= 1, got {self.lead_shingles!r}")
+        for name in ("jaccard_threshold", "containment_threshold"):
+            value = getattr(self, name)
+            if not 0.0 < value <= 1.0:
+                problems.append(f"{name} must be in (0, 1], got {value!r}")
+        if problems:
+            raise ValueError("invalid parameters: " + "; ".join(problems))
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Params:
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigMismatch(
+                f"the stored parameters name fields this version does not know: {unknown}; "
+                "open the index with the dedup version that built it"
+            )
+        return cls(**data)
+
+    def sketch_differences(self, other: Params) -> list[str]:
+        """The sketch parameters that differ, as ``name: stored -> requested`` strings."""
+        out = []
+        for f in dataclasses.fields(self):
+            if f.metadata.get("sketch") and getattr(self, f.name) != getattr(other, f.name):
+                out.append(f"{f.name}: {getattr(self, f.name)!r} -> {getattr(other, f.name)!r}")
+        return out
+
+    def check_compatible(self, requested: Params, where: str) -> None:
+        """Fail if ``requested`` can't read sketches built with ``self`` (the stored ones)."""
+        diffs = self.sketch_differences(requested)
+        if diffs:
+            raise ConfigMismatch(
+                f"{where} was built with other sketch parameters ({'; '.join(diffs)}); "
+                "open it with the stored parameters, or index into a new database"
+            )
+
+
+def describe() -> list[tuple[str, Any, bool, str]]:
+    """(name, default, is_sketch_parameter, description) for every parameter, for the docs."""
+    return [
+        (f.name, f.default, bool(f.metadata.get("sketch")), str(f.metadata.get("doc", "")))
+        for f in dataclasses.fields(Params)
+    ]
