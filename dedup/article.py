@@ -15,6 +15,7 @@ class Article:
 
     ``published`` is ISO 8601 as given (a date, or a date and time, with or without offset).
     ``crawled_at`` is the reference time for relative dates ("2 months ago") on the page.
+    ``origin`` and ``extra`` don't count in :attr:`content_hash`.
     """
 
     id: str
@@ -26,6 +27,7 @@ class Article:
     published: str | None = None
     path: str | None = None
     crawled_at: str | None = None
+    origin: str | None = None  # key of the source file it came from, for re-indexing changes
     extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
 
     @property

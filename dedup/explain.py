@@ -1,0 +1,76 @@
+"""Why two indexed articles are (or are not) copies: the scores and the passages they share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from dedup.errors import UnknownArticle
+from dedup.normalise import normalise, words
+from dedup.params import Params
+from dedup.shingles import shingle_hashes
+from dedup.sketch import estimate_jaccard
+from dedup.store import Store
+from dedup.verify import is_near_copy, overlap
+
+
+@dataclass(frozen=True)
+class Explanation:
+    a: str
+    b: str
+    same_text: bool
+    jaccard_estimate: float
+    jaccard: float
+    a_in_b: float
+    b_in_a: float
+    near_copy: bool
+    same_copy_group: bool
+    same_story: bool
+    recorded: str | None  # the relation stored in matches, if the pair was verified directly
+    passages: tuple[str, ...]
+
+
+def explain(store: Store, params: Params, a: str, b: str, max_passages: int = 3) -> Explanation:
+    rows = {}
+    for aid in (a, b):
+        row = store.execute(
+            "SELECT a.text, a.copy, a.story, t.body, t.signature, t.shingle_set FROM articles a "
+            "JOIN texts t ON t.id = a.text WHERE a.id = ?", (aid,)
+        ).fetchone()
+        if row is None:
+            raise UnknownArticle(f"no article {aid!r} in the index; see `dedup clusters` for ids")
+        rows[aid] = row
+    ra, rb = rows[a], rows[b]
+    sig_a, sig_b = (np.frombuffer(r[4], dtype=np.uint32) for r in (ra, rb))
+    set_a, set_b = (np.frombuffer(r[5], dtype=np.uint32) for r in (ra, rb))
+    o = overlap(set_a, set_b)
+    recorded = store.execute(
+        "SELECT relation FROM matches WHERE (a = ? AND b = ?) OR (a = ? AND b = ?)", (a, b, b, a)
+    ).fetchone()
+    return Explanation(
+        a=a, b=b, same_text=ra[0] == rb[0],
+        jaccard_estimate=round(estimate_jaccard(sig_a, sig_b), 4),
+        jaccard=round(o.jaccard, 4), a_in_b=round(o.a_in_b, 4), b_in_a=round(o.b_in_a, 4),
+        near_copy=is_near_copy(o, params.jaccard_threshold, params.containment_threshold),
+        same_copy_group=ra[1] == rb[1], same_story=ra[2] == rb[2],
+        recorded=None if recorded is None else str(recorded[0]),
+        passages=shared_passages(ra[3], set_b, params.shingle_size, max_passages),
+    )
+
+
+def shared_passages(body: str, other: np.ndarray, size: int, limit: int) -> tuple[str, ...]:
+    """The longest runs of ``body``'s words whose shingles all occur in the other text."""
+    tokens = words(normalise(body))
+    hashes = shingle_hashes(tokens, size)
+    shared = np.isin(hashes, other)
+    runs: list[tuple[int, int]] = []
+    start = None
+    for i, hit in enumerate(shared.tolist() + [False]):
+        if hit and start is None:
+            start = i
+        elif not hit and start is not None:
+            runs.append((start, i - 1))
+            start = None
+    runs.sort(key=lambda r: (r[0] - r[1], r[0]))
+    return tuple(" ".join(tokens[s : e + size]) for s, e in runs[:limit])

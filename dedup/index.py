@@ -1,0 +1,582 @@
+"""The index: one article in, a decision out; backed by the SQLite store.
+
+In memory it keeps only what deciding needs: the MinHash signatures and shingle counts of
+every distinct text, the LSH table, the body-hash map, the cluster labels and, per
+article, the few fields the canonical policy reads. Shingle sets stay in the store and
+pass through a bounded cache. Opening an index rebuilds this state from the store, so
+the store is the only truth and a killed run loses nothing committed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from dedup.article import Article, parse_published
+from dedup.canonical import Choice, Member, choose
+from dedup.clusters import Clusters, Merge
+from dedup.decision import Decision, Match, Skipped
+from dedup.errors import ArticleError, UnknownArticle
+from dedup.lsh import BandIndex
+from dedup.params import Params
+from dedup.pipeline import Prepared, Preparer
+from dedup.store import Store
+from dedup.verify import Overlap, is_near_copy, overlap, plausible
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+U32 = npt.NDArray[np.uint32]
+
+_SHINGLE_CACHE = 20_000  # shingle sets kept in memory (about 2 KB each for 500 words)
+_MAX_MATCHES = 10  # matches reported in a decision, best first
+
+
+@dataclass(slots=True)
+class _Art:
+    """What the index keeps in memory of one article."""
+
+    text: int
+    content_hash: str
+    member: Member
+
+
+class Index:
+    """A duplicate index. Open it with :meth:`Index.open`; use it as a context manager."""
+
+    def __init__(self, store: Store, params: Params) -> None:
+        self.store = store
+        self.params = params
+        self.preparer = Preparer(params)
+        self.timings: dict[str, float] = dict.fromkeys(
+            ("extract", "shingle", "sketch", "lsh", "verify", "cluster", "store"), 0.0
+        )
+        self._run: int | None = None
+        self._load()
+
+    # -- opening and closing -------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path | None = None, params: Params | None = None) -> Index:
+        """Open (or create) the index in the SQLite file ``path``; ``None`` keeps it in memory.
+
+        An existing index keeps its sketch parameters: passing others raises
+        :class:`~dedup.errors.ConfigMismatch` naming what differs.
+        """
+        store = Store(path)
+        try:
+            stored = store.params()
+            if stored is None:
+                params = params or Params()
+            elif params is None:
+                params = stored
+            else:
+                stored.check_compatible(params, f"the index {str(path)!r}")
+            store.set_config("params", params.to_json())
+            return cls(store, params)
+        except BaseException:
+            store.close()
+            raise
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return len(self._articles)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._articles
+
+    def _load(self) -> None:
+        """Rebuild the in-memory state from the store."""
+        p = self.params
+        self._lsh = BandIndex(p.bands, p.rows)
+        self._by_hash: dict[str, int] = {}
+        self._text_articles: dict[int, list[str]] = {}
+        self._articles: dict[str, _Art] = {}
+        self._cache: OrderedDict[int, U32] = OrderedDict()
+        self._contains_cache: OrderedDict[tuple[int, int], bool] = OrderedDict()
+        next_cluster = int(self.store.get_config("next_cluster") or 1)
+        self.clusters = Clusters(next_cluster)
+        ids: list[int] = []
+        sizes: list[int] = []
+        full: list[bytes] = []
+        lead: list[bytes] = []
+        for tid, h, n, sig, ld in self.store.execute(
+            "SELECT id, hash, shingles, signature, lead FROM texts ORDER BY id"
+        ):
+            self._by_hash[h] = tid
+            ids.append(tid)
+            sizes.append(n)
+            full.append(sig)
+            lead.append(ld)
+        capacity = max(1024, (max(ids) + 1) * 2 if ids else 0)
+        self._sigs = np.zeros((capacity, p.num_perm), dtype=np.uint32)
+        self._sizes = np.zeros(capacity, dtype=np.int64)
+        self._next_text = (max(ids) + 1) if ids else 1
+        if ids:
+            rows = np.array(ids)
+            fsig = np.frombuffer(b"".join(full), dtype=np.uint32).reshape(len(ids), p.num_perm)
+            lsig = np.frombuffer(b"".join(lead), dtype=np.uint32).reshape(len(ids), p.num_perm)
+            self._sigs[rows] = fsig
+            self._sizes[rows] = sizes
+            for tid, keys in zip(ids, self._lsh.keys_many(fsig, lsig).tolist(), strict=True):
+                self._lsh.insert(tid, keys)
+        for aid, tid, words, published, attribution, content_hash, copy in self.store.execute(
+            "SELECT id, text, words, published, attribution, content_hash, copy FROM articles "
+            "ORDER BY rowid"
+        ):
+            member = Member(aid, tid, words, parse_published(published),
+                            tuple(json.loads(attribution or "[]")))
+            self._articles[aid] = _Art(tid, content_hash, member)
+            arts = self._text_articles.setdefault(tid, [])
+            if not arts:
+                self.clusters.load(tid, copy)
+            arts.append(aid)
+        self._canonical: dict[int, Choice] = {
+            cid: Choice(canon, reason)
+            for cid, canon, reason in self.store.execute("SELECT id, canonical, reason FROM clusters")
+        }
+
+    # -- runs ------------------------------------------------------------------------------
+
+    @property
+    def current_run(self) -> int | None:
+        """The id of the run in progress (see :meth:`begin_run`), if any."""
+        return self._run
+
+    def begin_run(self, sources: Iterable[str] = ()) -> int:
+        """Record the start of a run; its id tags what it writes."""
+        from dedup import __version__
+
+        with self.store.transaction():
+            cur = self.store.execute(
+                "INSERT INTO runs (started, status, version, params, sources) VALUES (?, ?, ?, ?, ?)",
+                (_now(), "running", __version__, self.params.to_json(), json.dumps(list(sources))),
+            )
+        self._run = int(cur.lastrowid or 0)
+        return self._run
+
+    def end_run(self, counts: dict[str, Any], status: str = "completed") -> None:
+        if self._run is None:
+            return
+        allowed = {"read", "skipped", "new", "exact", "near", "unchanged", "removed", "seconds"}
+        fields = {k: v for k, v in counts.items() if k in allowed}
+        fields["clusters"] = len(self.clusters)
+        sets = ", ".join(f"[{k}] = ?" for k in fields)
+        with self.store.transaction():
+            self.store.execute(
+                f"UPDATE runs SET finished = ?, status = ?, {sets} WHERE id = ?",
+                (_now(), status, *fields.values(), self._run),
+            )
+        self._run = None
+
+    # -- adding ----------------------------------------------------------------------------
+
+    def add(self, article: Article) -> Decision:
+        """Index one article and say what it is. Raises :class:`ArticleError` if it can't be."""
+        with self._batch():
+            result = self._add(article, skip_errors=False)
+        assert isinstance(result, Decision)
+        return result
+
+    def add_many(
+        self, articles: Iterable[Article], batch_size: int = 500, workers: int = 1
+    ) -> Iterator[Decision | Skipped]:
+        """Index a stream of articles, yielding a decision (or a :class:`Skipped`) for each.
+
+        Writes are committed every ``batch_size`` articles, before that batch's decisions
+        are yielded. With ``workers > 1``, extraction and sketching run in that many
+        processes; decisions come in input order all the same.
+        """
+        prepared = self._prepared_stream(articles, workers)
+        try:
+            while True:
+                chunk = list(islice(prepared, batch_size))
+                if not chunk:
+                    return
+                results: list[Decision | Skipped] = []
+                with self._batch():
+                    for item in chunk:
+                        if isinstance(item, Skipped):
+                            results.append(item)
+                        elif isinstance(item, Prepared):
+                            results.append(self._apply(item))
+                        else:
+                            results.append(self._add(item, skip_errors=True))
+                yield from results
+        finally:
+            close = getattr(prepared, "close", None)
+            if close is not None:
+                close()
+
+    def _prepared_stream(
+        self, articles: Iterable[Article], workers: int
+    ) -> Iterator[Prepared | Skipped | Article]:
+        if workers <= 1:
+            # Unprepared articles are prepared in _add, which skips sketching exact copies.
+            for article in articles:
+                yield article
+            return
+        from dedup.workers import prepare_in_pool
+
+        yield from prepare_in_pool(self.params, articles, workers, self._is_unchanged)
+
+    def _is_unchanged(self, article: Article) -> bool:
+        known = self._articles.get(article.id)
+        return known is not None and known.content_hash == article.content_hash
+
+    def _add(self, article: Article, skip_errors: bool) -> Decision | Skipped:
+        if self._is_unchanged(article):
+            return self._current(article.id, "unchanged")
+        try:
+            prepared = self.preparer.prepare(article, sketch=False)
+        except ArticleError as e:
+            if not skip_errors:
+                raise
+            return Skipped(article.id, str(e))
+        return self._apply(prepared)
+
+    def _apply(self, p: Prepared) -> Decision:
+        timings = self.timings
+        e, s, k = p.seconds
+        timings["extract"] += e
+        timings["shingle"] += s
+        timings["sketch"] += k
+        aid = p.article.id
+        old = self._articles.get(aid)
+        if old is not None:
+            if old.content_hash == p.content_hash:
+                return self._current(aid, "unchanged")
+            self._remove_article(aid)
+        text = self._by_hash.get(p.body_hash)
+        if text is not None:
+            rep = self._text_articles[text][0]
+            matches: tuple[Match, ...] = (Match(rep, 1.0, 1.0, "exact"),)
+            status = "exact"
+            cluster = self.clusters.cluster(text)
+            self._insert_article(p, text, cluster, status)
+            t0 = time.perf_counter()
+            self.store.execute(
+                "INSERT OR REPLACE INTO matches VALUES (?, ?, ?, ?, 1.0, 1.0, 'exact', ?)",
+                (aid, rep, text, text, self._run),
+            )
+            timings["store"] += time.perf_counter() - t0
+        else:
+            verified, keys = self._candidates(p)
+            text = self._new_text(p, keys)
+            t0 = time.perf_counter()
+            if verified:
+                cluster, merges = self.clusters.union(self.clusters.cluster(c) for c, _ in verified)
+                self.clusters.attach(text, cluster)
+                status = "near"
+            else:
+                cluster, merges = self.clusters.new(text), []
+                status = "new"
+            timings["cluster"] += time.perf_counter() - t0
+            self._insert_article(p, text, cluster, status)
+            matches = self._record_matches(aid, text, verified)
+            self._record_merges(merges)
+        choice = self._recanonical(cluster)
+        return Decision(aid, status, cluster, cluster, choice.canonical, choice.reason, matches)
+
+    def _candidates(self, p: Prepared) -> tuple[list[tuple[int, Overlap]], list[int]]:
+        """Texts verified as near copies of ``p``, by LSH candidates then exact overlap."""
+        self.preparer.sketch(p)
+        assert p.signature is not None and p.lead is not None and p.shingles is not None
+        t0 = time.perf_counter()
+        keys = self._lsh.keys(p.signature, p.lead)
+        found = sorted(self._lsh.query(keys))
+        t1 = time.perf_counter()
+        self.timings["lsh"] += t1 - t0
+        verified: list[tuple[int, Overlap]] = []
+        if found:
+            jt, ct = self.params.jaccard_threshold, self.params.containment_threshold
+            estimates = np.count_nonzero(self._sigs[found] == p.signature, axis=1) / p.signature.size
+            size = int(p.shingles.size)
+            for cand, est in zip(found, estimates.tolist(), strict=True):
+                if not plausible(est, size, int(self._sizes[cand]), jt, ct):
+                    continue
+                o = overlap(p.shingles, self._shingles(cand))
+                if is_near_copy(o, jt, ct):
+                    verified.append((cand, o))
+        self.timings["verify"] += time.perf_counter() - t1
+        return verified, keys
+
+    def _new_text(self, p: Prepared, keys: list[int]) -> int:
+        assert p.signature is not None and p.lead is not None and p.shingles is not None
+        text = self._next_text
+        self._next_text += 1
+        if text >= self._sigs.shape[0]:
+            grow = self._sigs.shape[0]
+            self._sigs = np.concatenate([self._sigs, np.zeros_like(self._sigs[:grow])])
+            self._sizes = np.concatenate([self._sizes, np.zeros_like(self._sizes[:grow])])
+        self._sigs[text] = p.signature
+        self._sizes[text] = p.shingles.size
+        self._lsh.insert(text, keys)
+        self._by_hash[p.body_hash] = text
+        self._remember(text, p.shingles)
+        t0 = time.perf_counter()
+        self.store.execute(
+            "INSERT INTO texts (id, hash, words, shingles, body, signature, lead, shingle_set) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (text, p.body_hash, p.words, int(p.shingles.size), p.extracted.body,
+             p.signature.tobytes(), p.lead.tobytes(), p.shingles.tobytes()),
+        )
+        self.timings["store"] += time.perf_counter() - t0
+        return text
+
+    def _insert_article(self, p: Prepared, text: int, cluster: int, status: str) -> None:
+        a, x = p.article, p.extracted
+        published = x.published or a.published
+        member = Member(a.id, text, p.words, parse_published(published), x.attribution)
+        self._articles[a.id] = _Art(text, p.content_hash, member)
+        self._text_articles.setdefault(text, []).append(a.id)
+        t0 = time.perf_counter()
+        self.store.execute(
+            "INSERT INTO articles (id, path, title, source, url, published, attribution, "
+            "dateline, byline, method, text, body_hash, words, copy, story, status, "
+            "content_hash, file, run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (a.id, a.path, x.title or a.title, x.source or a.source, a.url, published,
+             json.dumps(list(x.attribution)), x.dateline, x.byline, x.method, text,
+             p.body_hash, p.words, cluster, cluster, status, p.content_hash,
+             a.origin, self._run),
+        )
+        self.timings["store"] += time.perf_counter() - t0
+
+    def _record_matches(
+        self, aid: str, text: int, verified: list[tuple[int, Overlap]]
+    ) -> tuple[Match, ...]:
+        if not verified:
+            return ()
+        t0 = time.perf_counter()
+        rows = []
+        out = []
+        for cand, o in verified:
+            rep = self._text_articles[cand][0]
+            rows.append((aid, rep, text, cand, o.jaccard, o.containment, "near", self._run))
+            out.append(Match(rep, round(o.jaccard, 4), round(o.containment, 4), "near"))
+        self.store.executemany("INSERT OR REPLACE INTO matches VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self.timings["store"] += time.perf_counter() - t0
+        out.sort(key=lambda m: (-m.jaccard, -m.containment, m.id))
+        return tuple(out[:_MAX_MATCHES])
+
+    def _record_merges(self, merges: list[Merge], kind: str = "merge") -> None:
+        for m in merges:
+            self.store.execute("UPDATE articles SET copy = ?, story = ? WHERE copy = ?",
+                               (m.kept, m.kept, m.absorbed))
+            self.store.execute("DELETE FROM clusters WHERE id = ?", (m.absorbed,))
+            self.store.execute("INSERT INTO merges (run, kept, absorbed, kind) VALUES (?, ?, ?, ?)",
+                               (self._run, m.kept, m.absorbed, kind))
+            self._canonical.pop(m.absorbed, None)
+
+    # -- removing --------------------------------------------------------------------------
+
+    def remove(self, article_id: str) -> None:
+        """Take an article out of the index (its copies stay, regrouped if it joined them)."""
+        if article_id not in self._articles:
+            raise UnknownArticle(f"no article {article_id!r} in the index")
+        with self._batch():
+            self._remove_article(article_id)
+
+    def _remove_article(self, aid: str) -> None:
+        info = self._articles.pop(aid)
+        text = info.text
+        arts = self._text_articles[text]
+        was_rep = arts[0] == aid
+        arts.remove(aid)
+        st = self.store
+        st.execute("DELETE FROM articles WHERE id = ?", (aid,))
+        st.execute("DELETE FROM matches WHERE a = ? AND relation = 'exact'", (aid,))
+        cluster = self.clusters.cluster(text)
+        if arts:
+            if was_rep:
+                new_rep = arts[0]
+                st.execute("DELETE FROM matches WHERE a = ? AND b = ?", (new_rep, aid))
+                st.execute("UPDATE matches SET a = ? WHERE a = ?", (new_rep, aid))
+                st.execute("UPDATE matches SET b = ? WHERE b = ?", (new_rep, aid))
+            self._refresh_cluster(cluster)
+            return
+        del self._text_articles[text]
+        row = st.execute("SELECT hash, lead FROM texts WHERE id = ?", (text,)).fetchone()
+        lead = np.frombuffer(row[1], dtype=np.uint32)
+        self._lsh.remove(text, self._lsh.keys(self._sigs[text], lead))
+        del self._by_hash[row[0]]
+        self._sizes[text] = 0
+        self._cache.pop(text, None)
+
+        def neighbours(node: int) -> list[int]:
+            return [
+                int(r[0]) for r in st.execute(
+                    "SELECT b_text FROM matches WHERE a_text = ? AND relation = 'near' UNION "
+                    "SELECT a_text FROM matches WHERE b_text = ? AND relation = 'near'",
+                    (node, node),
+                )
+            ]
+
+        st.execute("DELETE FROM matches WHERE a_text = ? OR b_text = ?", (text, text))
+        st.execute("DELETE FROM texts WHERE id = ?", (text,))
+        created = self.clusters.remove(text, neighbours)
+        for new_id in created:
+            members = self.clusters.members(new_id)
+            st.execute(
+                f"UPDATE articles SET copy = ?, story = ? WHERE text IN ({','.join('?' * len(members))})",
+                (new_id, new_id, *members),
+            )
+            st.execute("INSERT INTO merges (run, kept, absorbed, kind) VALUES (?, ?, ?, 'split')",
+                       (self._run, cluster, new_id))
+            self._recanonical(new_id)
+        self._refresh_cluster(cluster)
+
+    def _refresh_cluster(self, cluster: int) -> None:
+        if cluster in self.clusters:
+            self._recanonical(cluster)
+        else:
+            self.store.execute("DELETE FROM clusters WHERE id = ?", (cluster,))
+            self._canonical.pop(cluster, None)
+
+    # -- canonical ------------------------------------------------------------------------
+
+    def _recanonical(self, cluster: int) -> Choice:
+        t0 = time.perf_counter()
+        texts = self.clusters.members(cluster)
+        members = [self._articles[a].member for t in texts for a in self._text_articles[t]]
+        choice = choose(members, self._contains)
+        self.timings["cluster"] += time.perf_counter() - t0
+        t1 = time.perf_counter()
+        self.store.execute(
+            "INSERT INTO clusters (id, canonical, reason, size, texts, created_run, updated_run) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+            "canonical = excluded.canonical, reason = excluded.reason, size = excluded.size, "
+            "texts = excluded.texts, updated_run = excluded.updated_run",
+            (cluster, choice.canonical, choice.reason, len(members), len(texts),
+             self._run, self._run),
+        )
+        self.timings["store"] += time.perf_counter() - t1
+        self._canonical[cluster] = choice
+        return choice
+
+    def _contains(self, outer: int, inner: int) -> bool:
+        key = (outer, inner)
+        hit = self._contains_cache.get(key)
+        if hit is None:
+            o = overlap(self._shingles(inner), self._shingles(outer))
+            hit = o.a_in_b >= self.params.containment_threshold
+            self._contains_cache[key] = hit
+            if len(self._contains_cache) > 100_000:
+                self._contains_cache.popitem(last=False)
+        return hit
+
+    # -- shingle sets -----------------------------------------------------------------------
+
+    def _remember(self, text: int, shingles: U32) -> None:
+        self._cache[text] = shingles
+        if len(self._cache) > _SHINGLE_CACHE:
+            self._cache.popitem(last=False)
+
+    def _shingles(self, text: int) -> U32:
+        hit = self._cache.get(text)
+        if hit is not None:
+            self._cache.move_to_end(text)
+            return hit
+        row = self.store.execute("SELECT shingle_set FROM texts WHERE id = ?", (text,)).fetchone()
+        shingles = np.frombuffer(row[0], dtype=np.uint32)
+        self._remember(text, shingles)
+        return shingles
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def query(self, article: Article) -> Decision:
+        """What :meth:`add` would decide, without adding anything."""
+        p = self.preparer.prepare(article, sketch=False)
+        text = self._by_hash.get(p.body_hash)
+        if text is not None:
+            cluster = self.clusters.cluster(text)
+            rep = self._text_articles[text][0]
+            choice = self._canonical[cluster]
+            return Decision(article.id, "exact", cluster, cluster, choice.canonical, choice.reason,
+                            (Match(rep, 1.0, 1.0, "exact"),))
+        verified, _ = self._candidates(p)
+        if not verified:
+            return Decision(article.id, "new", None, None, None, "nothing like it indexed")
+        clusters = sorted({self.clusters.cluster(c) for c, _ in verified})
+        choice = self._canonical[clusters[0]]
+        matches = sorted(
+            (Match(self._text_articles[c][0], round(o.jaccard, 4), round(o.containment, 4), "near")
+             for c, o in verified),
+            key=lambda m: (-m.jaccard, -m.containment, m.id),
+        )
+        return Decision(article.id, "near", clusters[0], clusters[0], choice.canonical,
+                        choice.reason, tuple(matches[:_MAX_MATCHES]))
+
+    def export(self) -> Iterator[dict[str, Any]]:
+        """One record per article: its copy group, story, canonical, relation and similarity."""
+        from dedup.export import export_records
+
+        return export_records(self.store, self._shingles)
+
+    def decision(self, article_id: str) -> Decision:
+        """The current standing of an indexed article."""
+        return self._current(article_id, "indexed")
+
+    def _current(self, aid: str, status: str) -> Decision:
+        info = self._articles.get(aid)
+        if info is None:
+            raise UnknownArticle(f"no article {aid!r} in the index")
+        cluster = self.clusters.cluster(info.text)
+        choice = self._canonical[cluster]
+        return Decision(aid, status, cluster, cluster, choice.canonical, choice.reason)
+
+    # -- transactions ---------------------------------------------------------------------
+
+    def _batch(self) -> _Batch:
+        return _Batch(self)
+
+    def flush_config(self) -> None:
+        self.store.set_config("next_cluster", str(self.clusters.next_id))
+
+
+class _Batch:
+    """A store transaction that also keeps memory and store in step: on failure, reload."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self._tx = index.store.transaction()
+
+    def __enter__(self) -> None:
+        self._tx.__enter__()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if kind is None:
+            self.index.flush_config()
+        try:
+            self._tx.__exit__(kind, value, tb)
+        finally:
+            if kind is not None:
+                log.warning("batch rolled back (%s); reloading the index from the store", kind.__name__)
+                self.index._load()
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

@@ -1,0 +1,82 @@
+"""From an article to what the index needs: extract, normalise, hash, shingle, sketch.
+
+This is the pure, CPU-heavy part of indexing, kept free of index state so that worker
+processes can run it; :class:`dedup.index.Index` applies the results one by one.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import xxhash
+
+from dedup.article import Article
+from dedup.errors import ArticleError
+from dedup.extract import Extracted, Extractor
+from dedup.normalise import normalise, words
+from dedup.params import Params
+from dedup.shingles import shingle_hashes, shingle_set
+from dedup.sketch import Sketcher
+
+U32 = npt.NDArray[np.uint32]
+
+STAGES = ("extract", "shingle", "sketch")
+
+
+@dataclass(slots=True)
+class Prepared:
+    """An article ready to be matched. Sketches are ``None`` when not computed yet."""
+
+    article: Article
+    content_hash: str
+    extracted: Extracted
+    body_hash: str
+    words: int
+    tokens: list[str] | None
+    shingles: U32 | None = None
+    signature: U32 | None = None
+    lead: U32 | None = None
+    seconds: tuple[float, float, float] = (0.0, 0.0, 0.0)
+
+
+class Preparer:
+    """Holds the extractor and the MinHash permutations; one per process."""
+
+    def __init__(self, params: Params) -> None:
+        self.params = params
+        self.extractor = Extractor()
+        self.sketcher = Sketcher(params.num_perm, params.seed, params.lead_shingles)
+
+    def prepare(self, article: Article, sketch: bool = True) -> Prepared:
+        """Extract and hash; with ``sketch``, also shingle and sketch (else leave it to later)."""
+        t0 = time.perf_counter()
+        extracted = self.extractor.extract(article)
+        t1 = time.perf_counter()
+        normalised = normalise(extracted.body)
+        tokens = words(normalised)
+        if not tokens:
+            raise ArticleError(f"article {article.id!r}: no words in the body after extraction")
+        body_hash = xxhash.xxh3_128_hexdigest(normalised.encode("utf-8", "surrogatepass"))
+        prepared = Prepared(article, article.content_hash, extracted, body_hash, len(tokens), tokens)
+        t2 = time.perf_counter()
+        prepared.seconds = (t1 - t0, t2 - t1, 0.0)
+        if sketch:
+            self.sketch(prepared)
+        return prepared
+
+    def sketch(self, prepared: Prepared) -> None:
+        """Fill in the shingle set and the signatures."""
+        if prepared.shingles is not None:
+            return
+        t0 = time.perf_counter()
+        ordered = shingle_hashes(prepared.tokens or [], self.params.shingle_size)
+        prepared.shingles = shingle_set(ordered)
+        t1 = time.perf_counter()
+        prepared.signature, prepared.lead = self.sketcher.sketch(ordered)
+        t2 = time.perf_counter()
+        prepared.tokens = None  # not needed any more; don't ship them back from workers
+        e, s, k = prepared.seconds
+        prepared.seconds = (e, s + t1 - t0, k + t2 - t1)

@@ -1,0 +1,184 @@
+"""The SQLite store: schema, transactions and the queries the index and the CLI need.
+
+Tables (browse them with Datasette or any SQLite tool):
+
+- ``articles``: one row per article (id, path, title, source, url, published, body hash,
+  words, ``copy`` cluster, ``story``, extraction metadata, status at arrival, run).
+- ``texts``: one row per distinct normalised body: its hash, body, word and shingle
+  counts, and the sketches (MinHash signature, lead signature, shingle set) as blobs.
+- ``clusters``: copy groups: id, canonical article, the reason, size.
+- ``matches``: verified pairs: a, b (article ids), jaccard, containment, relation.
+- ``merges``: which cluster absorbed which, in which run.
+- ``runs``, ``problems``, ``files``, ``config``: runs and their counts, per-file
+  problems, what was read (for re-indexing only what changed), the parameters.
+
+Writes happen inside :meth:`Store.transaction`; a process killed at any moment leaves the
+last committed batch, never half of one (SQLite's journal guarantees it).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from dedup.errors import StoreError
+from dedup.params import Params
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+
+_TABLES: dict[str, tuple[dict[str, Any], str | tuple[str, ...]]] = {
+    "texts": (
+        {"id": int, "hash": str, "words": int, "shingles": int, "body": str,
+         "signature": bytes, "lead": bytes, "shingle_set": bytes},
+        "id",
+    ),
+    "articles": (
+        {"id": str, "path": str, "title": str, "source": str, "url": str, "published": str,
+         "attribution": str, "dateline": str, "byline": str, "method": str,
+         "text": int, "body_hash": str, "words": int, "copy": int, "story": int,
+         "status": str, "content_hash": str, "file": str, "run": int},
+        "id",
+    ),
+    "clusters": (
+        {"id": int, "canonical": str, "reason": str, "size": int, "texts": int,
+         "created_run": int, "updated_run": int},
+        "id",
+    ),
+    "matches": (
+        {"a": str, "b": str, "a_text": int, "b_text": int, "jaccard": float,
+         "containment": float, "relation": str, "run": int},
+        ("a", "b"),
+    ),
+    "merges": ({"run": int, "kept": int, "absorbed": int, "kind": str}, ()),
+    "runs": (
+        {"id": int, "started": str, "finished": str, "status": str, "version": str,
+         "params": str, "sources": str, "read": int, "skipped": int, "new": int,
+         "exact": int, "near": int, "unchanged": int, "removed": int, "clusters": int,
+         "seconds": float},
+        "id",
+    ),
+    "problems": ({"run": int, "source": str, "line": int, "reason": str}, ()),
+    "files": (
+        {"key": str, "display": str, "size": int, "mtime_ns": int, "hash": str,
+         "articles": int, "run": int},
+        "key",
+    ),
+    "config": ({"key": str, "value": str}, "key"),
+}
+
+_INDEXES = [
+    ("articles", ["text"]),
+    ("articles", ["copy"]),
+    ("articles", ["story"]),
+    ("articles", ["file"]),
+    ("texts", ["hash"]),
+    ("matches", ["a_text"]),
+    ("matches", ["b_text"]),
+    ("matches", ["b"]),
+]
+
+
+class Store:
+    """A SQLite database holding one index. ``path=None`` keeps it in memory."""
+
+    def __init__(self, path: str | Path | None) -> None:
+        self.path = None if path is None else Path(path)
+        try:
+            if self.path is None:
+                conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            else:
+                conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=OFF")
+            self.db = sqlite_utils.Database(conn)
+            self.conn = conn
+            self._create()
+        except sqlite3.Error as e:
+            raise StoreError(
+                f"cannot open the database {str(self.path)!r}: {e}; "
+                "check the path and that the file is a dedup SQLite database"
+            ) from e
+        self._depth = 0
+
+    def _create(self) -> None:
+        existing = set(self.db.table_names())
+        for name, (columns, pk) in _TABLES.items():
+            if name not in existing:
+                self.db[name].create(columns, pk=pk or None)  # type: ignore[union-attr]
+        for table, cols in _INDEXES:
+            self.db[table].create_index(cols, if_not_exists=True)  # type: ignore[union-attr]
+        version = self.get_config("schema_version")
+        if version is None:
+            self.set_config("schema_version", str(SCHEMA_VERSION))
+        elif int(version) != SCHEMA_VERSION:
+            raise StoreError(
+                f"database {str(self.path)!r} has schema version {version}, this dedup reads "
+                f"version {SCHEMA_VERSION}; re-index into a new database"
+            )
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic batch of writes; nested calls join the outer one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Any) -> sqlite3.Cursor:
+        return self.conn.executemany(sql, rows)
+
+    # -- config --------------------------------------------------------------------------
+
+    def get_config(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM config WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_config(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO config (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def params(self) -> Params | None:
+        raw = self.get_config("params")
+        return None if raw is None else Params.from_dict(json.loads(raw))
+
+    # -- reads used by the CLI -----------------------------------------------------------
+
+    def article(self, article_id: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
+        return rows[0] if rows else None
+
+    def count(self, table: str) -> int:
+        return int(self.conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0])
