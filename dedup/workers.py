@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 
 from dedup.article import Article
 from dedup.decision import Skipped
@@ -38,22 +39,26 @@ def prepare_in_pool(
     articles: Iterable[Article],
     workers: int,
     unchanged: Callable[[Article], bool],
-    chunksize: int = 16,
+    chunk: int = 256,
 ) -> Iterator[Prepared | Skipped | Article]:
-    """Prepare ``articles`` in ``workers`` processes; unchanged ones pass through unprepared."""
-    ctx = multiprocessing.get_context("fork")
-    kept: list[Article] = []
+    """Prepare ``articles`` in ``workers`` processes; unchanged ones pass through unprepared.
 
-    def feed() -> Iterator[Article | None]:
-        for article in articles:
-            if unchanged(article):
-                kept.append(article)
-                yield None
-            else:
-                yield article
+    The input is read in this thread (sources may hold a database connection) a chunk at a
+    time; the next chunk is read and handed out while the workers finish the current one.
+    """
+    ctx = multiprocessing.get_context("fork")
+    source = iter(articles)
+
+    def next_chunk() -> list[Article]:
+        return list(islice(source, chunk))
 
     with ctx.Pool(workers, initializer=_init, initargs=(params,)) as pool:
-        pending = iter(kept)
-        for result in pool.imap(_prepare, feed(), chunksize):
-            # None marks an unchanged article: hand it back as is, in its place.
-            yield next(pending) if result is None else result
+        current = next_chunk()
+        while current:
+            todo = [None if unchanged(a) else a for a in current]
+            running = pool.map_async(_prepare, todo, chunksize=max(1, chunk // (4 * workers)))
+            following = next_chunk()
+            for article, result in zip(current, running.get(), strict=True):
+                # None marks an unchanged article: hand it back as is, in its place.
+                yield article if result is None else result
+            current = following

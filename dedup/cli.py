@@ -1,0 +1,312 @@
+"""The `dedup` command: a thin adapter that parses options, calls the library and prints."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TextIO
+
+import click
+
+from dedup import __version__
+from dedup.decision import Decision, Skipped
+from dedup.errors import DedupError
+from dedup.index import Index
+from dedup.sources import Problem
+
+DEFAULT_DB = "dedup.db"
+
+db_option = click.option(
+    "--db", "db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
+    help="SQLite file holding the index.",
+)
+
+
+@contextmanager
+def _library_errors() -> Iterator[None]:
+    """Turn the library's errors into click's (message on stderr, exit code 1)."""
+    try:
+        yield
+    except DedupError as e:
+        raise click.ClickException(str(e)) from e
+
+
+@contextmanager
+def _existing(db: str) -> Iterator[Index]:
+    """Open an index that must exist already (reading commands never create one)."""
+    if not Path(db).is_file():
+        raise click.ClickException(f"no index at {db!r}; build one with `dedup index PATH --db {db}`")
+    with _library_errors(), Index.open(db) as index:
+        yield index
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dedup")
+def cli() -> None:
+    """Find exact copies, near copies (syndication) and rewrites of one news story.
+
+    Index scraped pages with `dedup index`, then read the groups with `clusters`, `show`,
+    `explain` and `export`. Everything lives in one SQLite file (--db, default dedup.db).
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option("--workers", "-w", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Processes for extraction and sketching (matching stays in one).")
+@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 100_000),
+              help="Articles per committed transaction.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-file warnings.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as one JSON object.")
+def index(paths: tuple[str, ...], db: str, workers: int, batch_size: int, quiet: bool,
+          as_json: bool) -> None:
+    """Index PATHS: folders (recursive), files, or - for JSON lines on stdin.
+
+    Reads .txt, .html, .htm, .json and .jsonl files, each optionally gzipped. Files
+    unchanged since the last run are skipped; a changed file replaces its old version.
+    Bad files are reported as warnings and the run goes on. Exit status: 0 when the run
+    completed, 1 when nothing could be read or the database can't be opened.
+    """
+    from dedup.indexer import index_sources
+
+    err = click.get_text_stream("stderr")
+    progress = _Progress(enabled=not quiet and err.isatty())
+
+    def warn(p: Problem) -> None:
+        if not quiet:
+            where = f"{p.source}:{p.line}" if p.line else p.source
+            progress.print(f"warning: {where}: {p.reason}")
+
+    with _library_errors(), Index.open(db) as idx, progress:
+        summary = index_sources(
+            idx, paths, workers=workers, batch_size=batch_size,
+            stdin=click.get_binary_stream("stdin"), on_problem=warn, on_decision=progress.advance,
+        )
+    if as_json:
+        data = summary.counts() | {"timings": {k: round(v, 4) for k, v in summary.timings.items()}}
+        click.echo(json.dumps(data))
+    else:
+        _print_summary(summary, db)
+    nothing = summary.read == 0 and summary.unchanged_files == 0
+    if nothing:
+        raise click.ClickException(
+            "nothing could be read from " + ", ".join(paths)
+            + ("" if summary.problems else " (no .txt, .html, .json or .jsonl files found)")
+        )
+
+
+def _print_summary(s: Any, db: str) -> None:
+    click.echo(
+        f"read {s.read} articles from {s.files} files ({s.unchanged_files} unchanged files skipped)"
+    )
+    click.echo(
+        f"new {s.new}, exact copies {s.exact}, near copies {s.near}, unchanged {s.unchanged}, "
+        f"removed {s.removed}, skipped {s.skipped}"
+    )
+    click.echo(f"clusters {s.clusters} in {db}; {s.seconds:.2f} s")
+    reasons: dict[str, int] = {}
+    for p in s.problems:
+        reasons[_reason_kind(p.reason)] = reasons.get(_reason_kind(p.reason), 0) + 1
+    if reasons:
+        click.echo("skipped: " + ", ".join(f"{n} {k}" for k, n in sorted(reasons.items())))
+
+
+def _reason_kind(reason: str) -> str:
+    return reason.split(" (")[0].split(":")[0].split(";")[0].strip()
+
+
+class _Progress:
+    """A rich progress bar on a terminal; nothing otherwise."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._bar: Any = None
+
+    def __enter__(self) -> _Progress:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TimeElapsedColumn
+
+            self._bar = Progress(SpinnerColumn(), "{task.description}", MofNCompleteColumn(),
+                                 TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            self._bar.__enter__()
+            self._task = self._bar.add_task("indexing", total=None)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
+
+    def advance(self, _: Decision | Skipped) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task)
+
+    def print(self, message: str) -> None:
+        if self._bar is not None:
+            self._bar.console.print(message, markup=False, highlight=False)
+        else:
+            click.echo(message, err=True)
+
+
+@cli.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl",
+              show_default=True, help="Output format.")
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
+              help="Output file (default: stdout).")
+def export(db: str, fmt: str, output: TextIO) -> None:
+    """Write one record per article: copy group, story, canonical, relation, similarity."""
+    from dedup.export import FIELDS
+
+    with _existing(db) as idx:
+        records = idx.export()
+        if fmt == "jsonl":
+            for record in records:
+                output.write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            writer = csv.DictWriter(output, fieldnames=FIELDS)
+            writer.writeheader()
+            writer.writerows(records)
+
+
+@cli.command()
+@db_option
+@click.option("--min-size", default=2, show_default=True, type=click.IntRange(1),
+              help="Only groups with at least this many articles.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(0),
+              help="At most this many groups, largest first (0: all).")
+def clusters(db: str, min_size: int, limit: int) -> None:
+    """List copy groups, largest first, with their canonical article and why."""
+    with _existing(db) as idx:
+        sql = ("SELECT id, size, texts, canonical, reason FROM clusters WHERE size >= ? "
+               "ORDER BY size DESC, id")
+        rows = list(idx.store.execute(sql + (" LIMIT ?" if limit else ""),
+                                      (min_size, limit) if limit else (min_size,)))
+    if not rows:
+        click.echo(f"no group with {min_size} or more articles")
+        return
+    for cid, size, texts, canonical, reason in rows:
+        click.echo(f"cluster {cid}: {size} articles, {texts} distinct texts")
+        click.echo(f"  canonical {canonical}: {reason}")
+
+
+@cli.command()
+@click.argument("article_id")
+@db_option
+@click.option("--body/--no-body", default=True, show_default=True, help="Print the extracted body.")
+def show(article_id: str, db: str, body: bool) -> None:
+    """Show an article: its metadata, its group, the canonical and its matches."""
+    with _existing(db) as idx:
+        row = idx.store.article(article_id)
+        if row is None:
+            raise click.ClickException(f"no article {article_id!r} in {db}")
+        decision = idx.decision(article_id)
+        members = [r[0] for r in idx.store.execute(
+            "SELECT id FROM articles WHERE copy = ? ORDER BY rowid", (row["copy"],))]
+        matches = list(idx.store.execute(
+            "SELECT CASE WHEN a = ? THEN b ELSE a END, jaccard, containment, relation "
+            "FROM matches WHERE a = ? OR b = ? ORDER BY jaccard DESC", (article_id,) * 3))
+        text = idx.store.execute("SELECT body FROM texts WHERE id = ?", (row["text"],)).fetchone()
+    for key in ("id", "path", "title", "source", "url", "published", "attribution", "dateline",
+                "byline", "method", "words", "status"):
+        if row.get(key) not in (None, "", "[]"):
+            click.echo(f"{key}: {row[key]}")
+    click.echo(f"copy group: {row['copy']} ({len(members)} articles)  story: {row['story']}")
+    click.echo(f"canonical: {decision.canonical} ({decision.reason})")
+    for other, jac, cont, rel in matches:
+        click.echo(f"  {rel} {other}: jaccard {jac:.3f}, containment {cont:.3f}")
+    if body and text:
+        click.echo("")
+        click.echo(text[0])
+
+
+@cli.command()
+@click.argument("first")
+@click.argument("second")
+@db_option
+def explain(first: str, second: str, db: str) -> None:
+    """Explain how two articles compare: Jaccard, containment, shared passages."""
+    from dedup.explain import explain as explain_pair
+
+    with _existing(db) as idx, _library_errors():
+        e = explain_pair(idx.store, idx.params, first, second)
+    p = idx.params
+    click.echo(f"{first} ~ {second}")
+    click.echo(f"  same normalised text: {'yes' if e.same_text else 'no'}")
+    click.echo(f"  jaccard: {e.jaccard:.3f} exact, {e.jaccard_estimate:.3f} MinHash estimate")
+    click.echo(f"  containment: {e.a_in_b:.3f} of the first in the second, "
+               f"{e.b_in_a:.3f} of the second in the first")
+    verdict = "near copy" if e.near_copy else "not a near copy"
+    click.echo(f"  verdict: {verdict} (jaccard >= {p.jaccard_threshold} or containment >= "
+               f"{p.containment_threshold}); same copy group: {'yes' if e.same_copy_group else 'no'}"
+               f"; same story: {'yes' if e.same_story else 'no'}")
+    if e.recorded:
+        click.echo(f"  recorded match: {e.recorded}")
+    for passage in e.passages:
+        click.echo(f'  shared: "{passage}"')
+
+
+@cli.command()
+@db_option
+def stats(db: str) -> None:
+    """Counts: articles, distinct texts, groups by size, runs, problems."""
+    with _existing(db) as idx:
+        st = idx.store
+        sizes = list(st.execute(
+            "SELECT CASE WHEN size >= 10 THEN '10+' ELSE CAST(size AS TEXT) END AS s, count(*) "
+            "FROM clusters GROUP BY s ORDER BY min(size)"))
+        last = st.execute("SELECT id, started, status, read, seconds FROM runs ORDER BY id DESC "
+                          "LIMIT 1").fetchone()
+        counts = {t: st.count(t) for t in ("articles", "texts", "clusters", "matches", "runs",
+                                            "problems")}
+    for name, n in counts.items():
+        click.echo(f"{name}: {n}")
+    click.echo("groups by size: " + ", ".join(f"{s}: {n}" for s, n in sizes))
+    if last:
+        click.echo(f"last run: #{last[0]} {last[1]} {last[2]}, {last[3]} read in {last[4]} s")
+    size = Path(db).stat().st_size
+    click.echo(f"database: {db} ({size / 1e6:.1f} MB)")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+def extract(paths: tuple[str, ...]) -> None:
+    """Print what extraction makes of each article in PATHS, one JSON object a line."""
+    from dedup.extract import Extractor
+    from dedup.sources import parse, read_bytes, scan
+
+    extractor = Extractor()
+    stdin = click.get_binary_stream("stdin")
+    for item in scan(paths):
+        if isinstance(item, Problem):
+            click.echo(f"warning: {item.source}: {item.reason}", err=True)
+            continue
+        try:
+            data = read_bytes(item, stdin)
+        except DedupError as e:
+            click.echo(f"warning: {item.display}: {e}", err=True)
+            continue
+        for record in parse(item, data):
+            if isinstance(record, Problem):
+                where = f"{record.source}:{record.line}" if record.line else record.source
+                click.echo(f"warning: {where}: {record.reason}", err=True)
+                continue
+            x = extractor.extract(record)
+            click.echo(json.dumps({
+                "id": record.id, "path": record.path, "title": x.title, "body": x.body,
+                "published": x.published, "source": x.source, "attribution": list(x.attribution),
+                "dateline": x.dateline, "byline": x.byline, "method": x.method,
+            }, ensure_ascii=False))
+
+
+def main() -> None:  # pragma: no cover - the console script entry point
+    cli(prog_name="dedup")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

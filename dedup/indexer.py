@@ -1,0 +1,207 @@
+"""Indexing runs over files, folders and streams: what `dedup index` does.
+
+Reads sources (:mod:`dedup.sources`), skips files unchanged since the last run (same size
+and modification time, or same content hash), feeds the articles of the others through
+:meth:`dedup.index.Index.add_many`, and records each file once all of its articles are
+committed. A file that changed replaces its old version: its articles that are gone are
+removed. Problems with single files or records are collected, never fatal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+import xxhash
+
+from dedup.article import Article
+from dedup.decision import Decision, Skipped
+from dedup.errors import SourceError
+from dedup.index import Index
+from dedup.sources import Problem, SourceFile, parse, read_bytes, scan
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunSummary:
+    """The counts of one run, as `dedup index` prints them and the runs table keeps them."""
+
+    run: int = 0
+    files: int = 0
+    unchanged_files: int = 0
+    read: int = 0
+    skipped: int = 0
+    new: int = 0
+    exact: int = 0
+    near: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    clusters: int = 0
+    seconds: float = 0.0
+    problems: list[Problem] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, float]:
+        return {k: v for k, v in dataclasses.asdict(self).items() if isinstance(v, int | float)}
+
+
+@dataclass
+class _Pending:
+    source: SourceFile
+    digest: str
+    ids: set[str]
+    last: int  # position in the article stream of the file's last article
+
+
+def index_sources(
+    index: Index,
+    paths: Iterable[str],
+    *,
+    workers: int = 1,
+    stdin: BinaryIO | None = None,
+    batch_size: int = 500,
+    on_problem: Callable[[Problem], None] | None = None,
+    on_decision: Callable[[Decision | Skipped], None] | None = None,
+) -> RunSummary:
+    """Index every article under ``paths`` ("-" reads JSON lines from ``stdin``)."""
+    paths = list(paths)
+    started = time.perf_counter()
+    summary = RunSummary(run=index.begin_run(paths))
+    pending: list[_Pending] = []
+    read_seconds = 0.0
+
+    def problem(p: Problem) -> None:
+        summary.problems.append(p)
+        summary.skipped += 1
+        if on_problem is not None:
+            on_problem(p)
+
+    def articles() -> Iterator[Article]:
+        nonlocal read_seconds
+        position = 0
+        for item in scan(paths):
+            if isinstance(item, Problem):
+                problem(item)
+                continue
+            t0 = time.perf_counter()
+            data = _read_if_changed(index, item, stdin, summary, problem)
+            if data is None:
+                read_seconds += time.perf_counter() - t0
+                continue
+            digest = xxhash.xxh3_128_hexdigest(data)
+            if item.key != "-" and _stored_hash(index, item.key) == digest:
+                _touch_file(index, item, digest)
+                summary.unchanged_files += 1
+                read_seconds += time.perf_counter() - t0
+                continue
+            summary.files += 1
+            ids: set[str] = set()
+            records = list(parse(item, data))
+            read_seconds += time.perf_counter() - t0
+            for record in records:
+                if isinstance(record, Problem):
+                    problem(record)
+                    continue
+                if record.id in ids:
+                    problem(Problem(item.display, f"duplicate id {record.id!r}: the later record "
+                                    "replaces the earlier one"))
+                ids.add(record.id)
+                summary.read += 1
+                position += 1
+                yield dataclasses.replace(record, origin=None if item.key == "-" else item.key)
+            if item.key != "-":
+                pending.append(_Pending(item, digest, ids, position))
+
+    status = "interrupted"
+    done = 0
+    try:
+        for decision in index.add_many(articles(), batch_size=batch_size, workers=workers):
+            done += 1
+            _count(summary, decision)
+            if isinstance(decision, Skipped):
+                problem(Problem(decision.id, decision.reason))
+            if on_decision is not None:
+                on_decision(decision)
+            while pending and pending[0].last <= done:
+                summary.removed += _finish_file(index, pending.pop(0))
+        for p in pending:  # files whose records were all problems
+            summary.removed += _finish_file(index, p)
+        status = "completed"
+    finally:
+        summary.seconds = round(time.perf_counter() - started, 3)
+        summary.clusters = len(index.clusters)
+        summary.timings = {"read": read_seconds, **index.timings}
+        with index.store.transaction():
+            index.store.executemany(
+                "INSERT INTO problems (run, source, line, reason) VALUES (?, ?, ?, ?)",
+                [(summary.run, p.source, p.line, p.reason) for p in summary.problems],
+            )
+        index.end_run(summary.counts(), status)
+    return summary
+
+
+def _count(summary: RunSummary, decision: Decision | Skipped) -> None:
+    if isinstance(decision, Skipped):
+        return
+    if decision.status in ("new", "exact", "near", "unchanged"):
+        setattr(summary, decision.status, getattr(summary, decision.status) + 1)
+
+
+def _read_if_changed(
+    index: Index,
+    item: SourceFile,
+    stdin: BinaryIO | None,
+    summary: RunSummary,
+    problem: Callable[[Problem], None],
+) -> bytes | None:
+    """The file's bytes, or ``None`` if it is unchanged by size and time, or unreadable."""
+    if item.key != "-":
+        row = index.store.execute(
+            "SELECT size, mtime_ns FROM files WHERE key = ?", (item.key,)
+        ).fetchone()
+        if row is not None and row[0] == item.size and row[1] == item.mtime_ns:
+            summary.unchanged_files += 1
+            return None
+    try:
+        return read_bytes(item, stdin)
+    except SourceError as e:
+        problem(Problem(item.display, str(e)))
+        return None
+
+
+def _stored_hash(index: Index, key: str) -> str | None:
+    row = index.store.execute("SELECT hash FROM files WHERE key = ?", (key,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _touch_file(index: Index, item: SourceFile, digest: str) -> None:
+    with index.store.transaction():
+        index.store.execute(
+            "UPDATE files SET size = ?, mtime_ns = ?, hash = ? WHERE key = ?",
+            (item.size, item.mtime_ns, digest, item.key),
+        )
+
+
+def _finish_file(index: Index, p: _Pending) -> int:
+    """Record a file as read; remove its articles that the new version no longer has."""
+    gone = [
+        str(r[0]) for r in index.store.execute("SELECT id FROM articles WHERE file = ?", (p.source.key,))
+        if r[0] not in p.ids
+    ]
+    for aid in gone:
+        index.remove(aid)
+    with index.store.transaction():
+        index.store.execute(
+            "INSERT INTO files (key, display, size, mtime_ns, hash, articles, run) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET display = excluded.display, "
+            "size = excluded.size, mtime_ns = excluded.mtime_ns, hash = excluded.hash, "
+            "articles = excluded.articles, run = excluded.run",
+            (p.source.key, p.source.display, p.source.size, p.source.mtime_ns, p.digest,
+             len(p.ids), index.current_run),
+        )
+    return len(gone)

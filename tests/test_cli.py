@@ -1,0 +1,220 @@
+"""Every command, on its success path and its error path, through click's CliRunner."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dedup.cli import cli
+from tests import textgen
+from tests.conftest import SEEDS
+
+
+@pytest.fixture
+def seeds_db(runner: CliRunner, db_path: Path) -> Path:
+    result = runner.invoke(cli, ["index", str(SEEDS), "--db", str(db_path), "--quiet"])
+    assert result.exit_code == 0, result.output
+    return db_path
+
+
+@pytest.fixture
+def copies_dir(tmp_path: Path, rng: random.Random) -> Path:
+    folder = tmp_path / "pages"
+    (folder / "site-b").mkdir(parents=True)
+    body = textgen.article(rng, 500)
+    (folder / "wire.txt").write_text(body, encoding="utf-8")
+    (folder / "site-b" / "copy.txt").write_text(body, encoding="utf-8")
+    (folder / "site-b" / "cut.txt").write_text(textgen.truncate(body, 0.5), encoding="utf-8")
+    (folder / "other.txt").write_text(textgen.article(rng, 400), encoding="utf-8")
+    return folder
+
+
+def test_index_seeds_prints_a_summary(runner: CliRunner, db_path: Path) -> None:
+    result = runner.invoke(cli, ["index", str(SEEDS), "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert "read 5 articles" in result.output
+    assert "exact copies 0, near copies 0" in result.output
+    assert "clusters 5" in result.output
+
+
+def test_index_twice_skips_unchanged_files(runner: CliRunner, seeds_db: Path) -> None:
+    result = runner.invoke(cli, ["index", str(SEEDS), "--db", str(seeds_db), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["read"] == 0 and summary["unchanged_files"] >= 5
+
+
+def test_index_copies_and_export(runner: CliRunner, copies_dir: Path, db_path: Path) -> None:
+    result = runner.invoke(cli, ["index", str(copies_dir), "--db", str(db_path), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert (summary["new"], summary["exact"], summary["near"]) == (2, 1, 1)
+    out = runner.invoke(cli, ["export", "--db", str(db_path)])
+    records = {r["id"]: r for r in map(json.loads, out.output.splitlines())}
+    assert set(records) == {"wire.txt", "site-b/copy.txt", "site-b/cut.txt", "other.txt"}
+    assert records["other.txt"]["relation"] == "unique"
+    group = [records[i] for i in ("wire.txt", "site-b/copy.txt", "site-b/cut.txt")]
+    assert len({r["copy"] for r in group}) == 1
+    assert sum(r["is_canonical"] for r in group) == 1
+    relations = sorted(r["relation"] for r in group)
+    assert relations == ["canonical", "exact", "near"]
+    assert all(r["canonical"] == group[0]["canonical"] for r in group)
+    cut = records["site-b/cut.txt"]
+    assert cut["similarity"] is not None and 0.3 < cut["similarity"] < 0.7
+
+
+def test_export_csv_to_file(runner: CliRunner, seeds_db: Path, tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    result = runner.invoke(cli, ["export", "--db", str(seeds_db), "--format", "csv", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert len(rows) == 5
+    assert set(rows[0]) >= {"id", "copy", "story", "is_canonical", "canonical", "relation", "similarity"}
+
+
+def test_changed_file_replaces_its_old_version(
+    runner: CliRunner, copies_dir: Path, db_path: Path, rng: random.Random
+) -> None:
+    assert runner.invoke(cli, ["index", str(copies_dir), "--db", str(db_path)]).exit_code == 0
+    (copies_dir / "site-b" / "copy.txt").write_text(textgen.article(rng, 300), encoding="utf-8")
+    result = runner.invoke(cli, ["index", str(copies_dir), "--db", str(db_path), "--json"])
+    summary = json.loads(result.output)
+    assert summary["read"] == 1 and summary["new"] == 1
+    out = runner.invoke(cli, ["export", "--db", str(db_path)])
+    records = {r["id"]: r for r in map(json.loads, out.output.splitlines())}
+    assert len(records) == 4
+    assert records["site-b/copy.txt"]["relation"] == "unique"
+
+
+def test_removed_record_of_a_changed_feed_is_removed(
+    runner: CliRunner, tmp_path: Path, db_path: Path, rng: random.Random
+) -> None:
+    feed = tmp_path / "feed.jsonl"
+    records = [{"id": f"r{i}", "text": textgen.article(rng, 200)} for i in range(3)]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assert runner.invoke(cli, ["index", str(feed), "--db", str(db_path)]).exit_code == 0
+    feed.write_text("".join(json.dumps(r) + "\n" for r in records[:2]), encoding="utf-8")
+    summary = json.loads(runner.invoke(cli, ["index", str(feed), "--db", str(db_path), "--json"]).output)
+    assert summary["removed"] == 1 and summary["unchanged"] == 2
+
+
+def test_index_reads_json_lines_on_stdin(runner: CliRunner, db_path: Path, rng: random.Random) -> None:
+    body = textgen.article(rng)
+    lines = "".join(json.dumps({"id": i, "text": body, "source": "x"}) + "\n" for i in range(2))
+    result = runner.invoke(cli, ["index", "-", "--db", str(db_path), "--json"], input=lines)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["exact"] == 1
+
+
+def test_index_bad_input_warns_and_goes_on(runner: CliRunner, db_path: Path) -> None:
+    bad = SEEDS.parent / "bad_input"
+    result = runner.invoke(cli, ["index", str(bad), "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.output
+    assert "binary" in result.output
+
+
+def test_index_nothing_readable_exits_1(runner: CliRunner, tmp_path: Path, db_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = runner.invoke(cli, ["index", str(tmp_path / "empty"), "--db", str(db_path)])
+    assert result.exit_code == 1
+    assert "nothing could be read" in result.output
+    result = runner.invoke(cli, ["index", str(tmp_path / "missing"), "--db", str(db_path)])
+    assert result.exit_code == 1
+
+
+def test_index_unopenable_db_exits_1(runner: CliRunner, tmp_path: Path) -> None:
+    not_a_db = tmp_path / "junk.db"
+    not_a_db.write_bytes(b"this is not sqlite" * 100)
+    result = runner.invoke(cli, ["index", str(SEEDS), "--db", str(not_a_db)])
+    assert result.exit_code == 1
+    assert "junk.db" in result.output
+
+
+def test_usage_errors_exit_2(runner: CliRunner) -> None:
+    assert runner.invoke(cli, ["index"]).exit_code == 2
+    assert runner.invoke(cli, ["index", "x", "--workers", "0"]).exit_code == 2
+    assert runner.invoke(cli, ["export", "--format", "xml"]).exit_code == 2
+    assert runner.invoke(cli, ["nope"]).exit_code == 2
+
+
+def test_clusters(runner: CliRunner, copies_dir: Path, db_path: Path) -> None:
+    runner.invoke(cli, ["index", str(copies_dir), "--db", str(db_path)])
+    result = runner.invoke(cli, ["clusters", "--db", str(db_path)])
+    assert result.exit_code == 0
+    assert "3 articles, 2 distinct texts" in result.output
+    result = runner.invoke(cli, ["clusters", "--db", str(db_path), "--min-size", "5"])
+    assert "no group with 5 or more" in result.output
+
+
+def test_show(runner: CliRunner, copies_dir: Path, db_path: Path) -> None:
+    runner.invoke(cli, ["index", str(copies_dir), "--db", str(db_path)])
+    result = runner.invoke(cli, ["show", "site-b/cut.txt", "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert "copy group:" in result.output and "near" in result.output
+    missing = runner.invoke(cli, ["show", "nope.txt", "--db", str(db_path)])
+    assert missing.exit_code == 1 and "nope.txt" in missing.output
+
+
+def test_explain(runner: CliRunner, copies_dir: Path, db_path: Path) -> None:
+    runner.invoke(cli, ["index", str(copies_dir), "--db", str(db_path)])
+    result = runner.invoke(cli, ["explain", "wire.txt", "site-b/cut.txt", "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert "verdict: near copy" in result.output
+    assert "1.000 of the second in the first" in result.output
+    assert 'shared: "' in result.output
+    unrelated = runner.invoke(cli, ["explain", "wire.txt", "other.txt", "--db", str(db_path)])
+    assert "not a near copy" in unrelated.output
+    missing = runner.invoke(cli, ["explain", "wire.txt", "nope", "--db", str(db_path)])
+    assert missing.exit_code == 1 and "nope" in missing.output
+
+
+def test_stats(runner: CliRunner, seeds_db: Path) -> None:
+    result = runner.invoke(cli, ["stats", "--db", str(seeds_db)])
+    assert result.exit_code == 0
+    assert "articles: 5" in result.output
+
+
+@pytest.mark.parametrize("command", ["export", "clusters", "stats", "show x", "explain x y"])
+def test_reading_commands_need_an_existing_index(
+    runner: CliRunner, tmp_path: Path, command: str
+) -> None:
+    missing = tmp_path / "none.db"
+    result = runner.invoke(cli, [*command.split(), "--db", str(missing)])
+    assert result.exit_code == 1
+    assert "no index at" in result.output
+    assert not missing.exists()
+
+
+def test_extract_prints_json(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["extract", str(SEEDS / "001_049fdeccea105af2.txt")])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output.splitlines()[0])
+    assert record["id"] == "001_049fdeccea105af2.txt"
+    assert set(record) >= {"title", "body", "published", "source", "attribution", "dateline",
+                           "byline", "method"}
+
+
+def test_every_command_has_help(runner: CliRunner) -> None:
+    for name, command in cli.commands.items():  # type: ignore[attr-defined]
+        result = runner.invoke(cli, [name, "--help"])
+        assert result.exit_code == 0
+        assert command.help, name
+
+
+def test_workers_give_the_same_result(runner: CliRunner, copies_dir: Path, tmp_path: Path) -> None:
+    outs = []
+    for workers in ("1", "2"):
+        db = tmp_path / f"w{workers}.db"
+        result = runner.invoke(cli, ["index", str(copies_dir), "--db", str(db), "-w", workers, "-q"])
+        assert result.exit_code == 0, result.output
+        outs.append(runner.invoke(cli, ["export", "--db", str(db)]).output)
+    assert outs[0] == outs[1]
+    shutil.rmtree(copies_dir)
