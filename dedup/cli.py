@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -117,7 +116,7 @@ def _print_summary(s: Any, db: str) -> None:
 
 
 def _reason_kind(reason: str) -> str:
-    return reason.split(" (")[0].split(":")[0].split(";")[0].strip()
+    return reason.split(" (", maxsplit=1)[0].split(":", maxsplit=1)[0].split(";", maxsplit=1)[0].strip()
 
 
 class _Progress:
@@ -304,9 +303,5 @@ def extract(paths: tuple[str, ...]) -> None:
             }, ensure_ascii=False))
 
 
-def main() -> None:  # pragma: no cover - the console script entry point
-    cli(prog_name="dedup")
-
-
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    cli(prog_name="dedup")

@@ -66,7 +66,7 @@ def shared_passages(body: str, other: np.ndarray, size: int, limit: int) -> tupl
     shared = np.isin(hashes, other)
     runs: list[tuple[int, int]] = []
     start = None
-    for i, hit in enumerate(shared.tolist() + [False]):
+    for i, hit in enumerate([*shared.tolist(), False]):
         if hit and start is None:
             start = i
         elif not hit and start is not None:

@@ -234,8 +234,7 @@ class Index:
     ) -> Iterator[Prepared | Skipped | Article]:
         if workers <= 1:
             # Unprepared articles are prepared in _add, which skips sketching exact copies.
-            for article in articles:
-                yield article
+            yield from articles
             return
         from dedup.workers import prepare_in_pool
 

@@ -52,6 +52,8 @@ class RunSummary:
 
 @dataclass
 class _Pending:
+    """A file whose articles are in flight; recorded once the last one is committed."""
+
     source: SourceFile
     digest: str
     ids: set[str]
@@ -69,128 +71,120 @@ def index_sources(
     on_decision: Callable[[Decision | Skipped], None] | None = None,
 ) -> RunSummary:
     """Index every article under ``paths`` ("-" reads JSON lines from ``stdin``)."""
-    paths = list(paths)
-    started = time.perf_counter()
-    summary = RunSummary(run=index.begin_run(paths))
-    pending: list[_Pending] = []
-    read_seconds = 0.0
+    run = _Run(index, list(paths), stdin, on_problem)
+    return run.execute(workers, batch_size, on_decision)
 
-    def problem(p: Problem) -> None:
-        summary.problems.append(p)
-        summary.skipped += 1
-        if on_problem is not None:
-            on_problem(p)
 
-    def articles() -> Iterator[Article]:
-        nonlocal read_seconds
+class _Run:
+    def __init__(
+        self, index: Index, paths: list[str], stdin: BinaryIO | None,
+        on_problem: Callable[[Problem], None] | None,
+    ) -> None:
+        self.index = index
+        self.paths = paths
+        self.stdin = stdin
+        self.on_problem = on_problem
+        self.summary = RunSummary(run=index.begin_run(paths))
+        self.pending: list[_Pending] = []
+        self.read_seconds = 0.0
+
+    def problem(self, p: Problem) -> None:
+        self.summary.problems.append(p)
+        self.summary.skipped += 1
+        if self.on_problem is not None:
+            self.on_problem(p)
+
+    def execute(
+        self, workers: int, batch_size: int, on_decision: Callable[[Decision | Skipped], None] | None
+    ) -> RunSummary:
+        started = time.perf_counter()
+        summary, index = self.summary, self.index
+        status = "interrupted"
+        done = 0
+        try:
+            for decision in index.add_many(self.articles(), batch_size=batch_size, workers=workers):
+                done += 1
+                if isinstance(decision, Skipped):
+                    self.problem(Problem(decision.id, decision.reason))
+                elif decision.status in ("new", "exact", "near", "unchanged"):
+                    setattr(summary, decision.status, getattr(summary, decision.status) + 1)
+                if on_decision is not None:
+                    on_decision(decision)
+                while self.pending and self.pending[0].last <= done:
+                    summary.removed += _finish_file(index, self.pending.pop(0))
+            for p in self.pending:  # files whose records were all problems
+                summary.removed += _finish_file(index, p)
+            status = "completed"
+        finally:
+            summary.seconds = round(time.perf_counter() - started, 3)
+            summary.clusters = len(index.clusters)
+            summary.timings = {"read": self.read_seconds, **index.timings}
+            with index.store.transaction():
+                index.store.executemany(
+                    "INSERT INTO problems (run, source, line, reason) VALUES (?, ?, ?, ?)",
+                    [(summary.run, p.source, p.line, p.reason) for p in summary.problems],
+                )
+            index.end_run(summary.counts(), status)
+        return summary
+
+    def articles(self) -> Iterator[Article]:
+        """Every article of every changed file, in order; files are queued as pending."""
         position = 0
-        for item in scan(paths):
+        for item in scan(self.paths):
             if isinstance(item, Problem):
-                problem(item)
+                self.problem(item)
                 continue
             t0 = time.perf_counter()
-            data = _read_if_changed(index, item, stdin, summary, problem)
-            if data is None:
-                read_seconds += time.perf_counter() - t0
+            records = self.read(item)
+            self.read_seconds += time.perf_counter() - t0
+            if records is None:
                 continue
-            digest = xxhash.xxh3_128_hexdigest(data)
-            if item.key != "-" and _stored_hash(index, item.key) == digest:
-                _touch_file(index, item, digest)
-                summary.unchanged_files += 1
-                read_seconds += time.perf_counter() - t0
-                continue
-            summary.files += 1
+            digest, found = records
             ids: set[str] = set()
-            records = list(parse(item, data))
-            read_seconds += time.perf_counter() - t0
-            for record in records:
+            for record in found:
                 if isinstance(record, Problem):
-                    problem(record)
+                    self.problem(record)
                     continue
                 if record.id in ids:
-                    problem(Problem(item.display, f"duplicate id {record.id!r}: the later record "
-                                    "replaces the earlier one"))
+                    self.problem(Problem(item.display, f"duplicate id {record.id!r}: the later "
+                                         "record replaces the earlier one"))
                 ids.add(record.id)
-                summary.read += 1
+                self.summary.read += 1
                 position += 1
                 yield dataclasses.replace(record, origin=None if item.key == "-" else item.key)
             if item.key != "-":
-                pending.append(_Pending(item, digest, ids, position))
+                self.pending.append(_Pending(item, digest, ids, position))
 
-    status = "interrupted"
-    done = 0
-    try:
-        for decision in index.add_many(articles(), batch_size=batch_size, workers=workers):
-            done += 1
-            _count(summary, decision)
-            if isinstance(decision, Skipped):
-                problem(Problem(decision.id, decision.reason))
-            if on_decision is not None:
-                on_decision(decision)
-            while pending and pending[0].last <= done:
-                summary.removed += _finish_file(index, pending.pop(0))
-        for p in pending:  # files whose records were all problems
-            summary.removed += _finish_file(index, p)
-        status = "completed"
-    finally:
-        summary.seconds = round(time.perf_counter() - started, 3)
-        summary.clusters = len(index.clusters)
-        summary.timings = {"read": read_seconds, **index.timings}
-        with index.store.transaction():
-            index.store.executemany(
-                "INSERT INTO problems (run, source, line, reason) VALUES (?, ?, ?, ?)",
-                [(summary.run, p.source, p.line, p.reason) for p in summary.problems],
-            )
-        index.end_run(summary.counts(), status)
-    return summary
-
-
-def _count(summary: RunSummary, decision: Decision | Skipped) -> None:
-    if isinstance(decision, Skipped):
-        return
-    if decision.status in ("new", "exact", "near", "unchanged"):
-        setattr(summary, decision.status, getattr(summary, decision.status) + 1)
-
-
-def _read_if_changed(
-    index: Index,
-    item: SourceFile,
-    stdin: BinaryIO | None,
-    summary: RunSummary,
-    problem: Callable[[Problem], None],
-) -> bytes | None:
-    """The file's bytes, or ``None`` if it is unchanged by size and time, or unreadable."""
-    if item.key != "-":
-        row = index.store.execute(
-            "SELECT size, mtime_ns FROM files WHERE key = ?", (item.key,)
-        ).fetchone()
-        if row is not None and row[0] == item.size and row[1] == item.mtime_ns:
-            summary.unchanged_files += 1
+    def read(self, item: SourceFile) -> tuple[str, list[Article | Problem]] | None:
+        """The file's content hash and records, or ``None`` if unchanged or unreadable."""
+        store = self.index.store
+        if item.key != "-":
+            row = store.execute("SELECT size, mtime_ns, hash FROM files WHERE key = ?",
+                                (item.key,)).fetchone()
+            if row is not None and row[0] == item.size and row[1] == item.mtime_ns:
+                self.summary.unchanged_files += 1
+                return None
+        try:
+            data = read_bytes(item, self.stdin)
+        except SourceError as e:
+            self.problem(Problem(item.display, str(e)))
             return None
-    try:
-        return read_bytes(item, stdin)
-    except SourceError as e:
-        problem(Problem(item.display, str(e)))
-        return None
-
-
-def _stored_hash(index: Index, key: str) -> str | None:
-    row = index.store.execute("SELECT hash FROM files WHERE key = ?", (key,)).fetchone()
-    return None if row is None else str(row[0])
-
-
-def _touch_file(index: Index, item: SourceFile, digest: str) -> None:
-    with index.store.transaction():
-        index.store.execute(
-            "UPDATE files SET size = ?, mtime_ns = ?, hash = ? WHERE key = ?",
-            (item.size, item.mtime_ns, digest, item.key),
-        )
+        digest = xxhash.xxh3_128_hexdigest(data)
+        if item.key != "-" and row is not None and row[2] == digest:
+            with store.transaction():
+                store.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE key = ?",
+                              (item.size, item.mtime_ns, item.key))
+            self.summary.unchanged_files += 1
+            return None
+        self.summary.files += 1
+        return digest, list(parse(item, data))
 
 
 def _finish_file(index: Index, p: _Pending) -> int:
     """Record a file as read; remove its articles that the new version no longer has."""
     gone = [
-        str(r[0]) for r in index.store.execute("SELECT id FROM articles WHERE file = ?", (p.source.key,))
+        str(r[0])
+        for r in index.store.execute("SELECT id FROM articles WHERE file = ?", (p.source.key,))
         if r[0] not in p.ids
     ]
     for aid in gone:
@@ -198,9 +192,9 @@ def _finish_file(index: Index, p: _Pending) -> int:
     with index.store.transaction():
         index.store.execute(
             "INSERT INTO files (key, display, size, mtime_ns, hash, articles, run) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET display = excluded.display, "
-            "size = excluded.size, mtime_ns = excluded.mtime_ns, hash = excluded.hash, "
-            "articles = excluded.articles, run = excluded.run",
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
+            "display = excluded.display, size = excluded.size, mtime_ns = excluded.mtime_ns, "
+            "hash = excluded.hash, articles = excluded.articles, run = excluded.run",
             (p.source.key, p.source.display, p.source.size, p.source.mtime_ns, p.digest,
              len(p.ids), index.current_run),
         )

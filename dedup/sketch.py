@@ -48,7 +48,7 @@ class Sketcher:
         mixed = _fmix32(hashes.astype(np.uint32, copy=False))
         with np.errstate(over="ignore"):
             permuted = self._a * mixed[None, :] + self._b
-        return permuted.min(axis=1)
+        return np.asarray(permuted.min(axis=1), dtype=np.uint32)
 
     def sketch(self, ordered_hashes: U32) -> tuple[U32, U32]:
         """Signatures of all shingles and of the lead, from shingle hashes in text order."""
