@@ -139,8 +139,8 @@ class Index:
             lsig = np.frombuffer(b"".join(lead), dtype=np.uint32).reshape(len(ids), p.num_perm)
             self._sigs[rows] = fsig
             self._sizes[rows] = sizes
-            for tid, keys in zip(ids, self._lsh.keys_many(fsig, lsig).tolist(), strict=True):
-                self._lsh.insert(tid, keys)
+            for tid, f, ld in zip(ids, fsig, lsig, strict=True):
+                self._lsh.insert(tid, self._lsh.keys(f, ld))
         for aid, tid, words, published, attribution, content_hash, copy in self.store.execute(
             "SELECT id, text, words, published, attribution, content_hash, copy FROM articles "
             "ORDER BY rowid"
@@ -257,10 +257,6 @@ class Index:
 
     def _apply(self, p: Prepared) -> Decision:
         timings = self.timings
-        e, s, k = p.seconds
-        timings["extract"] += e
-        timings["shingle"] += s
-        timings["sketch"] += k
         aid = p.article.id
         old = self._articles.get(aid)
         if old is not None:
@@ -296,6 +292,10 @@ class Index:
             matches = self._record_matches(aid, text, verified)
             self._record_merges(merges)
         choice = self._recanonical(cluster)
+        e, s, k = p.seconds
+        timings["extract"] += e
+        timings["shingle"] += s
+        timings["sketch"] += k
         return Decision(aid, status, cluster, cluster, choice.canonical, choice.reason, matches)
 
     def _candidates(self, p: Prepared) -> tuple[list[tuple[int, Overlap]], list[int]]:

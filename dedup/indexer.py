@@ -101,6 +101,7 @@ class _Run:
         summary, index = self.summary, self.index
         status = "interrupted"
         done = 0
+        ready: list[_Pending] = []
         try:
             for decision in index.add_many(self.articles(), batch_size=batch_size, workers=workers):
                 done += 1
@@ -111,9 +112,12 @@ class _Run:
                 if on_decision is not None:
                     on_decision(decision)
                 while self.pending and self.pending[0].last <= done:
-                    summary.removed += _finish_file(index, self.pending.pop(0))
-            for p in self.pending:  # files whose records were all problems
-                summary.removed += _finish_file(index, p)
+                    ready.append(self.pending.pop(0))
+                if len(ready) >= batch_size:
+                    summary.removed += _finish_files(index, ready)
+                    ready = []
+            # The rest, and files whose records were all problems.
+            summary.removed += _finish_files(index, ready + self.pending)
             status = "completed"
         finally:
             summary.seconds = round(time.perf_counter() - started, 3)
@@ -180,22 +184,25 @@ class _Run:
         return digest, list(parse(item, data))
 
 
-def _finish_file(index: Index, p: _Pending) -> int:
-    """Record a file as read; remove its articles that the new version no longer has."""
-    gone = [
-        str(r[0])
-        for r in index.store.execute("SELECT id FROM articles WHERE file = ?", (p.source.key,))
-        if r[0] not in p.ids
-    ]
-    for aid in gone:
-        index.remove(aid)
+def _finish_files(index: Index, files: list[_Pending]) -> int:
+    """Record files as read, in one transaction; remove articles their new versions lack."""
+    removed = 0
+    for p in files:
+        gone = [
+            str(r[0])
+            for r in index.store.execute("SELECT id FROM articles WHERE file = ?", (p.source.key,))
+            if r[0] not in p.ids
+        ]
+        for aid in gone:
+            index.remove(aid)
+        removed += len(gone)
     with index.store.transaction():
-        index.store.execute(
+        index.store.executemany(
             "INSERT INTO files (key, display, size, mtime_ns, hash, articles, run) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
             "display = excluded.display, size = excluded.size, mtime_ns = excluded.mtime_ns, "
             "hash = excluded.hash, articles = excluded.articles, run = excluded.run",
-            (p.source.key, p.source.display, p.source.size, p.source.mtime_ns, p.digest,
-             len(p.ids), index.current_run),
+            [(p.source.key, p.source.display, p.source.size, p.source.mtime_ns, p.digest,
+              len(p.ids), index.current_run) for p in files],
         )
-    return len(gone)
+    return removed
