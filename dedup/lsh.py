@@ -20,7 +20,6 @@ import numpy as np
 import numpy.typing as npt
 import xxhash
 
-
 U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
 
