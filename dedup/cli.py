@@ -15,7 +15,9 @@ from dedup import __version__
 from dedup.decision import Decision, Skipped
 from dedup.errors import DedupError
 from dedup.index import Index
+from dedup.params import Params
 from dedup.sources import Problem
+from dedup.store import Store
 
 DEFAULT_DB = "dedup.db"
 
@@ -35,12 +37,19 @@ def _library_errors() -> Iterator[None]:
 
 
 @contextmanager
-def _existing(db: str) -> Iterator[Index]:
-    """Open an index that must exist already (reading commands never create one)."""
+def _existing(db: str) -> Iterator[Store]:
+    """Open the store of an index that must exist already (reading commands never create one).
+
+    Reading commands query the store directly: they don't rebuild the in-memory index.
+    """
     if not Path(db).is_file():
         raise click.ClickException(f"no index at {db!r}; build one with `dedup index PATH --db {db}`")
-    with _library_errors(), Index.open(db) as index:
-        yield index
+    with _library_errors():
+        store = Store(db)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -160,10 +169,10 @@ class _Progress:
               help="Output file (default: stdout).")
 def export(db: str, fmt: str, output: TextIO) -> None:
     """Write one record per article: copy group, story, canonical, relation, similarity."""
-    from dedup.export import FIELDS
+    from dedup.export import FIELDS, export_records
 
-    with _existing(db) as idx:
-        records = idx.export()
+    with _existing(db) as store:
+        records = export_records(store, store.shingle_set)
         if fmt == "jsonl":
             for record in records:
                 output.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -181,10 +190,10 @@ def export(db: str, fmt: str, output: TextIO) -> None:
               help="At most this many groups, largest first (0: all).")
 def clusters(db: str, min_size: int, limit: int) -> None:
     """List copy groups, largest first, with their canonical article and why."""
-    with _existing(db) as idx:
+    with _existing(db) as store:
         sql = ("SELECT id, size, texts, canonical, reason FROM clusters WHERE size >= ? "
                "ORDER BY size DESC, id")
-        rows = list(idx.store.execute(sql + (" LIMIT ?" if limit else ""),
+        rows = list(store.execute(sql + (" LIMIT ?" if limit else ""),
                                       (min_size, limit) if limit else (min_size,)))
     if not rows:
         click.echo(f"no group with {min_size} or more articles")
@@ -200,23 +209,24 @@ def clusters(db: str, min_size: int, limit: int) -> None:
 @click.option("--body/--no-body", default=True, show_default=True, help="Print the extracted body.")
 def show(article_id: str, db: str, body: bool) -> None:
     """Show an article: its metadata, its group, the canonical and its matches."""
-    with _existing(db) as idx:
-        row = idx.store.article(article_id)
+    with _existing(db) as store:
+        row = store.article(article_id)
         if row is None:
             raise click.ClickException(f"no article {article_id!r} in {db}")
-        decision = idx.decision(article_id)
-        members = [r[0] for r in idx.store.execute(
+        canonical, reason = store.execute(
+            "SELECT canonical, reason FROM clusters WHERE id = ?", (row["copy"],)).fetchone()
+        members = [r[0] for r in store.execute(
             "SELECT id FROM articles WHERE copy = ? ORDER BY rowid", (row["copy"],))]
-        matches = list(idx.store.execute(
+        matches = list(store.execute(
             "SELECT CASE WHEN a = ? THEN b ELSE a END, jaccard, containment, relation "
             "FROM matches WHERE a = ? OR b = ? ORDER BY jaccard DESC", (article_id,) * 3))
-        text = idx.store.execute("SELECT body FROM texts WHERE id = ?", (row["text"],)).fetchone()
+        text = store.execute("SELECT body FROM texts WHERE id = ?", (row["text"],)).fetchone()
     for key in ("id", "path", "title", "source", "url", "published", "attribution", "dateline",
                 "byline", "method", "words", "status"):
         if row.get(key) not in (None, "", "[]"):
             click.echo(f"{key}: {row[key]}")
     click.echo(f"copy group: {row['copy']} ({len(members)} articles)  story: {row['story']}")
-    click.echo(f"canonical: {decision.canonical} ({decision.reason})")
+    click.echo(f"canonical: {canonical} ({reason})")
     for other, jac, cont, rel in matches:
         click.echo(f"  {rel} {other}: jaccard {jac:.3f}, containment {cont:.3f}")
     if body and text:
@@ -232,9 +242,9 @@ def explain(first: str, second: str, db: str) -> None:
     """Explain how two articles compare: Jaccard, containment, shared passages."""
     from dedup.explain import explain as explain_pair
 
-    with _existing(db) as idx, _library_errors():
-        e = explain_pair(idx.store, idx.params, first, second)
-    p = idx.params
+    with _existing(db) as store, _library_errors():
+        p = store.params() or Params()
+        e = explain_pair(store, p, first, second)
     click.echo(f"{first} ~ {second}")
     click.echo(f"  same normalised text: {'yes' if e.same_text else 'no'}")
     click.echo(f"  jaccard: {e.jaccard:.3f} exact, {e.jaccard_estimate:.3f} MinHash estimate")
@@ -254,8 +264,7 @@ def explain(first: str, second: str, db: str) -> None:
 @db_option
 def stats(db: str) -> None:
     """Counts: articles, distinct texts, groups by size, runs, problems."""
-    with _existing(db) as idx:
-        st = idx.store
+    with _existing(db) as st:
         sizes = list(st.execute(
             "SELECT CASE WHEN size >= 10 THEN '10+' ELSE CAST(size AS TEXT) END AS s, count(*) "
             "FROM clusters GROUP BY s ORDER BY min(size)"))

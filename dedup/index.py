@@ -497,8 +497,7 @@ class Index:
         if hit is not None:
             self._cache.move_to_end(text)
             return hit
-        row = self.store.execute("SELECT shingle_set FROM texts WHERE id = ?", (text,)).fetchone()
-        shingles = np.frombuffer(row[0], dtype=np.uint32)
+        shingles = self.store.shingle_set(text)
         self._remember(text, shingles)
         return shingles
 

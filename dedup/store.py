@@ -26,6 +26,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import sqlite_utils
 
 from dedup.errors import StoreError
@@ -179,6 +181,12 @@ class Store:
     def article(self, article_id: str) -> dict[str, Any] | None:
         rows = list(self.db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
         return rows[0] if rows else None
+
+    def shingle_set(self, text: int) -> npt.NDArray[np.uint32]:
+        row = self.conn.execute("SELECT shingle_set FROM texts WHERE id = ?", (text,)).fetchone()
+        if row is None:
+            raise StoreError(f"text {text} is missing from {str(self.path)!r}; the file is damaged")
+        return np.frombuffer(row[0], dtype=np.uint32)
 
     def count(self, table: str) -> int:
         return int(self.conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0])
