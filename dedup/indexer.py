@@ -1,7 +1,8 @@
 """Indexing runs over files, folders and streams: what `dedup index` does.
 
 Reads sources (:mod:`dedup.sources`), skips files unchanged since the last run (same size
-and modification time, or same content hash), feeds the articles of the others through
+and modification time; a file that was only touched is parsed, and its articles, unchanged
+by content hash, are not sketched again), feeds the articles of the others through
 :meth:`dedup.index.Index.add_many`, and records each file once all of its articles are
 committed. A file that changed replaces its old version: its articles that are gone are
 removed. Problems with single files or records are collected, never fatal.
@@ -16,13 +17,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-import xxhash
-
 from dedup.article import Article
 from dedup.decision import Decision, Skipped
 from dedup.errors import SourceError
 from dedup.index import Index
-from dedup.sources import Problem, SourceFile, parse, read_bytes, scan
+from dedup.sources import Problem, SourceFile, open_stream, parse_stream, problem_from_error, scan
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +89,7 @@ class _Run:
 
     def problem(self, p: Problem) -> None:
         self.summary.problems.append(p)
-        self.summary.skipped += 1
+        self.summary.skipped += p.skipped
         if self.on_problem is not None:
             self.on_problem(p)
 
@@ -132,56 +131,57 @@ class _Run:
         return summary
 
     def articles(self) -> Iterator[Article]:
-        """Every article of every changed file, in order; files are queued as pending."""
+        """Every article of every changed file, in order; files are queued as pending.
+
+        Files are streamed, never loaded whole, and hashed as they are read.
+        """
         position = 0
         for item in scan(self.paths):
             if isinstance(item, Problem):
                 self.problem(item)
                 continue
-            t0 = time.perf_counter()
-            records = self.read(item)
-            self.read_seconds += time.perf_counter() - t0
-            if records is None:
+            if self.unchanged(item):
                 continue
-            digest, found = records
+            try:
+                stream = open_stream(item, self.stdin)
+            except SourceError as e:
+                self.problem(problem_from_error(item, e))
+                continue
             ids: set[str] = set()
-            for record in found:
-                if isinstance(record, Problem):
-                    self.problem(record)
-                    continue
-                if record.id in ids:
-                    self.problem(Problem(item.display, f"duplicate id {record.id!r}: the later "
-                                         "record replaces the earlier one"))
-                ids.add(record.id)
-                self.summary.read += 1
-                position += 1
-                yield dataclasses.replace(record, origin=None if item.key == "-" else item.key)
+            with stream:
+                records = parse_stream(item, stream)
+                while True:
+                    t0 = time.perf_counter()
+                    record = next(records, None)
+                    self.read_seconds += time.perf_counter() - t0
+                    if record is None:
+                        break
+                    if isinstance(record, Problem):
+                        self.problem(record)
+                        continue
+                    if record.id in ids:
+                        self.problem(Problem(item.display, f"duplicate id {record.id!r}: the "
+                                             "later record replaces the earlier one", skipped=False))
+                    ids.add(record.id)
+                    self.summary.read += 1
+                    position += 1
+                    yield dataclasses.replace(record, origin=None if item.key == "-" else item.key)
+                digest = stream.hexdigest()
+            self.summary.files += 1
             if item.key != "-":
                 self.pending.append(_Pending(item, digest, ids, position))
 
-    def read(self, item: SourceFile) -> tuple[str, list[Article | Problem]] | None:
-        """The file's content hash and records, or ``None`` if unchanged or unreadable."""
-        store = self.index.store
-        if item.key != "-":
-            row = store.execute("SELECT size, mtime_ns, hash FROM files WHERE key = ?",
-                                (item.key,)).fetchone()
-            if row is not None and row[0] == item.size and row[1] == item.mtime_ns:
-                self.summary.unchanged_files += 1
-                return None
-        try:
-            data = read_bytes(item, self.stdin)
-        except SourceError as e:
-            self.problem(Problem(item.display, str(e)))
-            return None
-        digest = xxhash.xxh3_128_hexdigest(data)
-        if item.key != "-" and row is not None and row[2] == digest:
-            with store.transaction():
-                store.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE key = ?",
-                              (item.size, item.mtime_ns, item.key))
+    def unchanged(self, item: SourceFile) -> bool:
+        """Whether the file has the size and modification time recorded when it was read."""
+        if item.key == "-":
+            return False
+        row = self.index.store.execute(
+            "SELECT size, mtime_ns FROM files WHERE key = ?", (item.key,)
+        ).fetchone()
+        if row is not None and row[0] == item.size and row[1] == item.mtime_ns:
             self.summary.unchanged_files += 1
-            return None
-        self.summary.files += 1
-        return digest, list(parse(item, data))
+            return True
+        return False
 
 
 def _finish_files(index: Index, files: list[_Pending]) -> int:
