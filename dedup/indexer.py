@@ -85,6 +85,7 @@ class _Run:
         self.on_problem = on_problem
         self.summary = RunSummary(run=index.begin_run(paths))
         self.pending: list[_Pending] = []
+        self.seen: dict[str, str] = {}  # article id -> the file it was first read from
         self.read_seconds = 0.0
 
     def problem(self, p: Problem) -> None:
@@ -159,9 +160,12 @@ class _Run:
                     if isinstance(record, Problem):
                         self.problem(record)
                         continue
-                    if record.id in ids:
-                        self.problem(Problem(item.display, f"duplicate id {record.id!r}: the "
-                                             "later record replaces the earlier one", skipped=False))
+                    first = self.seen.setdefault(record.id, item.display)
+                    if record.id in ids or first != item.display:
+                        where = "" if first == item.display else f" (first read from {first})"
+                        self.problem(Problem(
+                            item.display, f"duplicate id {record.id!r}{where}: the later record "
+                            "replaces the earlier one", line=None, skipped=False))
                     ids.add(record.id)
                     self.summary.read += 1
                     position += 1

@@ -218,3 +218,14 @@ def test_workers_give_the_same_result(runner: CliRunner, copies_dir: Path, tmp_p
         outs.append(runner.invoke(cli, ["export", "--db", str(db)]).output)
     assert outs[0] == outs[1]
     shutil.rmtree(copies_dir)
+
+
+def test_same_id_from_two_folders_is_reported(runner: CliRunner, tmp_path: Path) -> None:
+    for folder, text in (("a", "one two three four five six"), ("b", "seven eight nine ten eleven")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "same.txt").write_text(text, encoding="utf-8")
+    db = tmp_path / "x.db"
+    result = runner.invoke(cli, ["index", str(tmp_path / "a"), str(tmp_path / "b"), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "duplicate id 'same.txt'" in result.output
+    assert "articles: 1" in runner.invoke(cli, ["stats", "--db", str(db)]).output

@@ -1,21 +1,36 @@
-"""Extraction: from a raw article (flattened page text or HTML) to its body and metadata.
+"""Extraction: from a raw article (HTML or a flattened page) to its body and metadata.
 
 This is the stage the rest of the pipeline calls; everything downstream sees only an
-:class:`Extracted`. The first version takes plain text as given and HTML as its visible
-text; the extraction issue replaces the inside of :class:`Extractor`, not its interface.
+:class:`Extracted`. HTML goes through trafilatura (:mod:`dedup.extract.html`); text, which
+crawlers often flatten with the site's menus and footers kept, goes through the line model
+and the per-site template memory (:mod:`dedup.extract.flat`). Both shapes give the title,
+the publication date, the outlet and the wire agencies credited; the dateline and byline
+are taken out of the body and kept apart. See docs/extraction.md.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
 from dedup.article import Article
+from dedup.extract.flat import extract_flat, host_of
+from dedup.extract.html import extract_html, visible_text
+from dedup.extract.lines import LineScorer
+from dedup.extract.templates import TemplateStore
+
+__all__ = ["Extracted", "Extractor", "TemplateStore"]
 
 
 @dataclass(frozen=True, slots=True)
 class Extracted:
-    """What extraction makes of one article. ``published`` is ISO 8601 or ``None``."""
+    """What extraction makes of one article. ``published`` is ISO 8601 or ``None``.
+
+    ``body`` holds the article text, one paragraph a line, without dateline, byline and
+    credit lines. ``attribution`` names the agencies the article credits ("AFP", "AP",
+    "Reuters", "AA", "APP"..., "agencies" for a generic credit). ``method`` says which
+    extractor produced the body: "trafilatura", "flat", "html-text+flat" (HTML that
+    trafilatura could not read, flattened and read as text) or "as-given".
+    """
 
     body: str
     title: str | None = None
@@ -27,66 +42,57 @@ class Extracted:
     method: str = "as-given"
 
 
-class _VisibleText(HTMLParser):
-    _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head"})
-    _BLOCK = frozenset(
-        {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
-         "article", "header", "footer", "blockquote", "pre", "title"}
-    )
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.title: list[str] = []
-        self._skip = 0
-        self._in_title = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "title":
-            self._in_title = True
-        elif tag in self._SKIP:
-            self._skip += 1
-        if tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self._in_title = False
-        elif tag in self._SKIP and self._skip:
-            self._skip -= 1
-        if tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title.append(data)
-        elif not self._skip:
-            self.parts.append(data)
-
-
-def visible_text(html: str) -> tuple[str, str | None]:
-    """The visible text of an HTML page, one block a line, and its ``<title>``."""
-    parser = _VisibleText()
-    parser.feed(html)
-    parser.close()
-    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
-    title = " ".join("".join(parser.title).split()) or None
-    return "\n".join(line for line in lines if line), title
-
-
 class Extractor:
-    """Turns raw articles into bodies and metadata. One per process; cheap to create."""
+    """Turns raw articles into bodies and metadata. One per process; picklable.
+
+    It keeps a bounded per-site memory of template lines (:class:`TemplateStore`), which
+    flattened pages of a site teach as they arrive; ``templates=None`` in the constructor
+    gives a fresh store, ``learn=False`` disables it (every page read on its own).
+    Fields the article record gives (title, published, source) win over extracted ones.
+    """
+
+    def __init__(
+        self, *, templates: TemplateStore | None = None, learn: bool = True, fast_html: bool = True
+    ) -> None:
+        self.scorer = LineScorer()
+        self.templates = (templates if templates is not None else TemplateStore()) if learn else None
+        self.fast_html = fast_html
 
     def extract(self, article: Article) -> Extracted:
-        if article.html is not None and article.text is None:
-            body, title = visible_text(article.html)
-            method = "html-visible-text"
-        else:
-            body, title, method = article.text or "", None, "as-given"
+        """Body and metadata of one article (never raises on odd input; the body may be empty)."""
+        if article.html is not None and article.html.strip():
+            found = extract_html(article.html, article.url, fast=self.fast_html)
+            if found is not None:
+                return self._merge(article, found.body, found.title, found.published, found.source,
+                                   found.attribution, found.dateline, found.byline, "trafilatura")
+            text = article.text if article.text and article.text.strip() else visible_text(article.html)
+            return self._flat(article, text, "html-text+flat" if text is not article.text else "flat")
+        if article.text is not None and article.text.strip():
+            return self._flat(article, article.text, "flat")
+        return self._merge(article, "", None, None, host_of(article.url), (), None, None, "as-given")
+
+    def _flat(self, article: Article, text: str, method: str) -> Extracted:
+        found = extract_flat(text, self.scorer, self.templates, url=article.url,
+                             title_hint=article.title, crawled_at=article.crawled_at)
+        body = found.body
+        if not body:  # nothing looked like an article: keep the text rather than lose it
+            body = "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+            method = "as-given"
+        return self._merge(article, body, found.title, found.published, found.source,
+                           found.attribution, found.dateline, found.byline, method)
+
+    @staticmethod
+    def _merge(
+        article: Article, body: str, title: str | None, published: str | None, source: str | None,
+        agencies: tuple[str, ...], dateline: str | None, byline: str | None, method: str,
+    ) -> Extracted:
         return Extracted(
             body=body,
             title=article.title or title,
-            published=article.published,
-            source=article.source,
+            published=article.published or published,
+            source=article.source or source or host_of(article.url),
+            attribution=agencies,
+            dateline=dateline,
+            byline=byline,
             method=method,
         )
