@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Literal, Protocol, TypeAlias
 import xxhash
 
 from dedup.article import Article
+from dedup.decoding import REPLACEMENT_SHARE, binary_reason, decode, decode_utf8, replaced
 from dedup.errors import SourceError
 
 if TYPE_CHECKING:
@@ -46,10 +47,6 @@ MAX_JSON_BYTES = 64 * MiB
 """Largest .json document (decompressed): it is parsed whole; bigger feeds belong in JSONL."""
 MAX_LINE_BYTES = 32 * MiB
 """Largest JSONL line: one record, with its text and html JSON-escaped."""
-BINARY_CONTROL_SHARE = 0.05
-"""A file whose first 64 KiB hold more control characters than this share is binary."""
-REPLACEMENT_SHARE = 0.01
-"""Invalid UTF-8 up to this share of the bytes is replaced (with a warning), not fatal."""
 LEADING_ERRORS_LIMIT = 20
 """A JSONL file whose first this-many lines are all invalid JSON is given up on."""
 
@@ -60,23 +57,10 @@ _SUPPORTED = ".txt, .html, .htm, .json or .jsonl, each optionally .gz"
 _GZIP_MAGIC = b"\x1f\x8b"
 _RECORD_FIELDS = ("id", "text", "html", "title", "url", "source", "published", "crawled_at")
 _META_FIELDS = ("title", "url", "source", "published", "crawled_at")
-# Control bytes that do not occur in text (tab, newlines, form feed and ESC excluded).
-_CONTROL = bytes([*range(0x01, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
-_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL)
-_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of a bad byte
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # JSON can only make lone surrogates from escapes, so text without these can't hold any.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)"""
-    rb"""|<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""",
-    re.IGNORECASE,
-)
-# WHATWG: these labels mean windows-1252; codecs that are not page encodings are refused.
-_LATIN1_LABELS = frozenset({"iso8859-1", "ascii", "cp1252"})
-_NOT_PAGE_CODECS = ("utf-8", "utf-16", "utf-32", "utf-7", "unicode", "raw-unicode", "punycode",
-                    "idna", "undefined", "charmap")
 
 
 @dataclass(frozen=True, slots=True)
@@ -454,7 +438,7 @@ def _document(source: SourceFile, body: _Body, progress: _Progress,
         hint = "; split it, or convert it to JSON lines" if source.kind == "json" else ""
         yield Problem(source.display, f"too large ({size}, limit {limit:,}){hint}, skipped")
         return
-    text, note = _decode(data, html=source.kind == "html")
+    text, note = decode(data, html=source.kind == "html")
     if note is not None:
         yield Problem(source.display, note, skipped=text is None)
     if text is None:
@@ -495,7 +479,7 @@ def _json_document(source: SourceFile, text: str) -> Iterator[Article | Problem]
 def _jsonl(source: SourceFile, body: _Body, progress: _Progress,
            ) -> Iterator[Article | Problem]:
     """JSON lines, one record a line, read line by line (blank lines ignored)."""
-    binary = _binary_reason(body.peek(8192)[:8192])
+    binary = binary_reason(body.peek(8192)[:8192])
     if binary is not None:
         yield Problem(source.display, f"{binary}, skipped")
         return
@@ -532,13 +516,13 @@ _INVALID = object()
 def _line_value(source: SourceFile, line: bytes, number: int,
                 ) -> Generator[Problem, None, object]:
     """Yields the problems of one JSONL line; returns its JSON value, or _INVALID."""
-    text, bad = _decode_utf8(line)
+    text, bad = decode_utf8(line)
     if bad > len(line) * REPLACEMENT_SHARE:
         yield Problem(source.display, f"not valid UTF-8 ({bad:,} of "
                       f"{len(line):,} bytes invalid), skipped", number)
         return _INVALID
     if bad:
-        yield Problem(source.display, _replaced(bad, len(line)), number, skipped=False)
+        yield Problem(source.display, replaced(bad, len(line)), number, skipped=False)
     try:
         return _loads(text)
     except ValueError as e:
@@ -646,96 +630,3 @@ def _json_type(value: object) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-# --------------------------------------------------------------------------- decoding
-
-def _decode(data: bytes, *, html: bool) -> tuple[str | None, str | None]:
-    """Text of a whole file, and the reason of a Problem: fatal when the text is None,
-    a warning otherwise."""
-    if not data:
-        return None, "empty file, skipped"
-    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) and not data.startswith(
-            codecs.BOM_UTF32_LE):
-        try:
-            return _non_blank(data.decode("utf-16"))
-        except UnicodeDecodeError:
-            return None, ("starts with a UTF-16 byte-order mark but is not valid UTF-16 "
-                          "(re-save it as UTF-8), skipped")
-    binary = _binary_reason(data)
-    if binary is not None:
-        return None, f"{binary}, skipped"
-    text, note = _decode_8bit(data.removeprefix(codecs.BOM_UTF8), html=html)
-    return (None, note) if text is None else _non_blank(text, note)
-
-
-def _decode_8bit(data: bytes, *, html: bool) -> tuple[str | None, str | None]:
-    """UTF-8; else a page's declared charset; else UTF-8 with a few bytes replaced."""
-    text, bad = _decode_utf8(data)
-    if not bad:
-        return text, None
-    declared = _declared_charset(data) if html else None
-    if declared is not None:
-        in_charset = _decode_declared(data, declared)
-        if in_charset is not None:
-            return in_charset, None
-    if bad <= len(data) * REPLACEMENT_SHARE:
-        return text, _replaced(bad, len(data))
-    share = 100 * bad / len(data)
-    also = f" nor in its declared charset {declared!r}" if declared else ""
-    hint = "re-save it as UTF-8" + (", or declare its charset in <meta charset>"
-                                    if html and not declared else "")
-    return None, (f"not valid UTF-8{also} ({bad:,} of {len(data):,} bytes invalid, "
-                  f"{share:.0f} %; {hint}), skipped")
-
-
-def _non_blank(text: str, note: str | None = None) -> tuple[str | None, str | None]:
-    if text.strip():
-        return text, note
-    return None, ("empty file, skipped" if not text else "only white space, skipped")
-
-
-def _binary_reason(data: bytes) -> str | None:
-    if b"\x00" in data:
-        return "binary file (NUL bytes)"
-    sample = data[: 64 * 1024]
-    controls = len(sample.translate(None, _NOT_CONTROL))
-    if controls > len(sample) * BINARY_CONTROL_SHARE:
-        return f"binary file ({100 * controls / len(sample):.0f} % control characters)"
-    return None
-
-
-def _decode_utf8(data: bytes) -> tuple[str, int]:
-    """UTF-8 text with each invalid byte replaced by U+FFFD, and how many there were."""
-    try:
-        return data.decode("utf-8"), 0
-    except UnicodeDecodeError:
-        return _ESCAPED_BYTE.subn("\ufffd", data.decode("utf-8", "surrogateescape"))
-
-
-def _replaced(bad: int, total: int) -> str:
-    return (f"not valid UTF-8: {bad:,} invalid byte{'s' if bad > 1 else ''} of {total:,} "
-            "replaced with U+FFFD; article kept (re-save the file as UTF-8 to fix it)")
-
-
-def _declared_charset(data: bytes) -> str | None:
-    """The codec named by a page's ``<meta charset>``, http-equiv or XML declaration."""
-    match = _META_CHARSET.search(data[:4096])
-    if match is None:
-        return None
-    label = (match.group(1) or match.group(2)).decode("ascii")
-    try:
-        codec = codecs.lookup(label).name
-    except LookupError:
-        return None
-    if codec.startswith(_NOT_PAGE_CODECS):
-        return None
-    return codec
-
-
-def _decode_declared(data: bytes, codec: str) -> str | None:
-    candidates = ("cp1252", "latin_1") if codec in _LATIN1_LABELS else (codec,)
-    for candidate in candidates:
-        try:
-            return data.decode(candidate)
-        except (UnicodeDecodeError, LookupError, ValueError):
-            continue
-    return None

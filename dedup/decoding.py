@@ -1,0 +1,122 @@
+"""Bytes to text for scraped pages: UTF-8, a page's declared charset, or a few bytes replaced.
+
+Also tells binary files from text. Each function returns the text (or ``None`` when the
+bytes can't be read as text) and the reason for a :class:`dedup.sources.Problem`: fatal
+when the text is ``None``, a warning otherwise.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+BINARY_CONTROL_SHARE = 0.05
+"""A file whose first 64 KiB hold more control characters than this share is binary."""
+REPLACEMENT_SHARE = 0.01
+"""Invalid UTF-8 up to this share of the bytes is replaced (with a warning), not fatal."""
+# Control bytes that do not occur in text (tab, newlines, form feed and ESC excluded).
+_CONTROL = bytes([*range(0x01, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
+_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL)
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of a bad byte
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)"""
+    rb"""|<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""",
+    re.IGNORECASE,
+)
+# WHATWG: these labels mean windows-1252; codecs that are not page encodings are refused.
+_LATIN1_LABELS = frozenset({"iso8859-1", "ascii", "cp1252"})
+_NOT_PAGE_CODECS = ("utf-8", "utf-16", "utf-32", "utf-7", "unicode", "raw-unicode", "punycode",
+                    "idna", "undefined", "charmap")
+
+
+def decode(data: bytes, *, html: bool) -> tuple[str | None, str | None]:
+    """Text of a whole file, and the reason of a Problem: fatal when the text is None,
+    a warning otherwise."""
+    if not data:
+        return None, "empty file, skipped"
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) and not data.startswith(
+            codecs.BOM_UTF32_LE):
+        try:
+            return _non_blank(data.decode("utf-16"))
+        except UnicodeDecodeError:
+            return None, ("starts with a UTF-16 byte-order mark but is not valid UTF-16 "
+                          "(re-save it as UTF-8), skipped")
+    binary = binary_reason(data)
+    if binary is not None:
+        return None, f"{binary}, skipped"
+    text, note = _decode_8bit(data.removeprefix(codecs.BOM_UTF8), html=html)
+    return (None, note) if text is None else _non_blank(text, note)
+
+
+def _decode_8bit(data: bytes, *, html: bool) -> tuple[str | None, str | None]:
+    """UTF-8; else a page's declared charset; else UTF-8 with a few bytes replaced."""
+    text, bad = decode_utf8(data)
+    if not bad:
+        return text, None
+    declared = _declared_charset(data) if html else None
+    if declared is not None:
+        in_charset = _decode_declared(data, declared)
+        if in_charset is not None:
+            return in_charset, None
+    if bad <= len(data) * REPLACEMENT_SHARE:
+        return text, replaced(bad, len(data))
+    share = 100 * bad / len(data)
+    also = f" nor in its declared charset {declared!r}" if declared else ""
+    hint = "re-save it as UTF-8" + (", or declare its charset in <meta charset>"
+                                    if html and not declared else "")
+    return None, (f"not valid UTF-8{also} ({bad:,} of {len(data):,} bytes invalid, "
+                  f"{share:.0f} %; {hint}), skipped")
+
+
+def _non_blank(text: str, note: str | None = None) -> tuple[str | None, str | None]:
+    if text.strip():
+        return text, note
+    return None, ("empty file, skipped" if not text else "only white space, skipped")
+
+
+def binary_reason(data: bytes) -> str | None:
+    if b"\x00" in data:
+        return "binary file (NUL bytes)"
+    sample = data[: 64 * 1024]
+    controls = len(sample.translate(None, _NOT_CONTROL))
+    if controls > len(sample) * BINARY_CONTROL_SHARE:
+        return f"binary file ({100 * controls / len(sample):.0f} % control characters)"
+    return None
+
+
+def decode_utf8(data: bytes) -> tuple[str, int]:
+    """UTF-8 text with each invalid byte replaced by U+FFFD, and how many there were."""
+    try:
+        return data.decode("utf-8"), 0
+    except UnicodeDecodeError:
+        return _ESCAPED_BYTE.subn("\ufffd", data.decode("utf-8", "surrogateescape"))
+
+
+def replaced(bad: int, total: int) -> str:
+    return (f"not valid UTF-8: {bad:,} invalid byte{'s' if bad > 1 else ''} of {total:,} "
+            "replaced with U+FFFD; article kept (re-save the file as UTF-8 to fix it)")
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The codec named by a page's ``<meta charset>``, http-equiv or XML declaration."""
+    match = _META_CHARSET.search(data[:4096])
+    if match is None:
+        return None
+    label = (match.group(1) or match.group(2)).decode("ascii")
+    try:
+        codec = codecs.lookup(label).name
+    except LookupError:
+        return None
+    if codec.startswith(_NOT_PAGE_CODECS):
+        return None
+    return codec
+
+
+def _decode_declared(data: bytes, codec: str) -> str | None:
+    candidates = ("cp1252", "latin_1") if codec in _LATIN1_LABELS else (codec,)
+    for candidate in candidates:
+        try:
+            return data.decode(candidate)
+        except (UnicodeDecodeError, LookupError, ValueError):
+            continue
+    return None
