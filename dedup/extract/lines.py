@@ -1,0 +1,334 @@
+"""The line model for flattened pages: how much each line looks like article text.
+
+A flattened page is one text block a line, navigation and footers included. Each line gets
+a score, the log-odds that it belongs to the article body, from a logistic model over cheap
+line-level signals: length, sentence shape (terminal punctuation, stop-word density, share
+of capitalised words), list-item markers and their depth, boilerplate vocabulary (share
+buttons, cookie notices, "Related" headings, photo credits), date-only lines, lines
+repeated within the page. The weights were fitted on the development pages
+(``python -m benchmarks.extraction --fit``); the page-level choice of the body (one main
+block, section headings that end it, the comment section) is in :mod:`dedup.extract.flat`.
+
+Everything here is a pure function of the line's text, so scores are memoised per line
+(bounded): a site's template lines cost one dictionary look-up after their first page.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from dedup.extract.attribution import credit_words_absent
+
+# Function words of the languages seen most on news sites. Dense function words mark running
+# text; menus, headlines and teasers have few (Kohlschütter et al. 2010, jusText).
+STOP_WORDS = frozenset(
+    (
+        "a", "about", "after", "also", "an", "and", "are", "as", "at", "be", "been", "before",
+        "but", "by", "can", "could", "for", "from", "had", "has", "have", "he", "her", "his", "i",
+        "in", "into", "is", "it", "its", "more", "most", "not", "of", "on", "one", "or", "our",
+        "over", "said", "says", "she", "than", "that", "the", "their", "then", "there", "these",
+        "they", "this", "those", "to", "was", "we", "were", "when", "which", "while", "who",
+        "will", "with", "would", "you", "au", "aux", "ce", "dans", "de", "des", "du", "elle", "en",
+        "est", "et", "il", "la", "le", "les", "par", "pas", "pour", "que", "qui", "se", "sur",
+        "un", "une", "auch", "auf", "das", "dem", "den", "der", "die", "ein", "eine", "für", "im",
+        "ist", "mit", "nicht", "sich", "und", "von", "zu", "al", "como", "con", "del", "el", "es",
+        "las", "lo", "los", "más", "para", "pero", "por", "su", "una", "y", "che", "della", "di",
+        "gli", "il", "nel", "non", "per", "sono", "com", "da", "das", "do", "dos", "em", "não",
+        "os", "um", "uma", "ada", "dan", "dari", "dengan", "ini", "itu", "ke", "tidak", "untuk",
+        "yang", "в", "и", "из", "как", "к", "на", "не", "от", "по", "\u0441", "что", "это",
+    )
+)
+
+# Words of site furniture: share buttons, sign-in, menus, legal lines, media credits. Set
+# look-ups rather than one big regular expression: Python's regex engine tries every
+# alternative at every position, 30 µs a long line; a set intersection costs 1 µs.
+_FURNITURE_WORDS = frozenset(
+    (
+        "share", "shares", "facebook", "twitter", "whatsapp", "linkedin", "pinterest", "reddit",
+        "instagram", "youtube", "telegram", "email", "e-mail", "print", "subscribe",
+        "subscription", "subscribers", "login", "logout", "register", "newsletter", "newsletters",
+        "cookie", "cookies", "privacy", "advertisement", "advert", "advertise", "advertising",
+        "sponsored", "related", "recommended", "comment", "comments", "reply", "copyright", "menu",
+        "trending", "popular", "tag", "tags", "topics", "categories", "home", "search", "loading",
+        "photo", "photos", "image", "images", "credit", "getty", "caption", "video", "videos",
+    )
+)
+_PHRASE_TRIGGERS = frozenset(
+    (
+        "sign", "log", "terms", "rights", "read", "continue", "click", "skip", "follow", "next",
+        "previous",
+    )
+)
+_FURNITURE_PHRASES = ("sign in", "sign up", "log in", "terms of use", "terms of service",
+                      "rights reserved", "read more", "continue reading", "click here", "skip to",
+                      "follow us", "next post", "previous post", "©", "ⓒ")
+# Phrases that mark a line as furniture whatever its length (cookie and legal notices...);
+# looked for only in lines holding one of the trigger words.
+_STRONG_TRIGGERS = frozenset(
+    (
+        "cookie", "cookies", "privacy", "terms", "rights", "right", "reserved", "published",
+        "reproduced", "republished", "redistributed", "sign", "subscribe", "newsletter", "click",
+        "javascript", "browser", "adblocker", "blocker", "logged", "log", "comments", "comment",
+        "affiliate", "commission", "follow", "download", "trademark", "copyright",
+    )
+)
+_STRONG = re.compile(
+    r"\b(?:uses? cookies|cookie (?:policy|settings|preferences)|accept (?:all )?cookies"
+    r"|(?:our|the) (?:privacy policy|terms of (?:use|service))|all rights? reserved"
+    r"|may not be (?:published|reproduced|republished|redistributed)|sign up (?:for|to)"
+    r"|subscribe (?:to|now|today)|newsletter|click here|javascript|your browser|ad ?blocker"
+    r"|must be logged in|log in to (?:comment|post)|logged in to post"
+    r"|comments? (?:are|is) (?:closed|moderated)|affiliate (?:links?|commission|program)"
+    r"|(?:may|might) (?:receive|earn) (?:a )?commission|follow us on|download (?:the|our) app"
+    r"|terms and conditions|registered trademark|copyright ©)"
+)
+# Media credits and captions: "/ Photo: Reuters", "(AP Photo/...)", "Getty Images".
+_CREDIT_TRIGGERS = frozenset(
+    (
+        "photo", "photos", "image", "images", "picture", "photograph", "pic", "credit", "foto",
+        "getty", "file",
+    )
+)
+_CREDIT = re.compile(
+    r"(?:\b(?:Photo|Photos|Image|Images|Picture|Photograph|Pic|Credit|Foto)\s*(?:credit)?\s*:"
+    r"|\(\s*(?:AP|AFP|Reuters|EPA|PA)\s+Photo|\bREUTERS/|\bAFP/|\bGetty Images\b"
+    r"|\bImage (?:source|credit)\b|\bFile photo\b)",
+    re.IGNORECASE,
+)
+_CREDIT_MARKS = ("REUTERS/", "AFP/", "Photo/")
+# A whole line that heads what follows the article: related stories, comments, tags...
+_END_HEADING = re.compile(
+    r"(?i)^(?:related(?: articles| stories| posts| news| topics| content| coverage| links)?"
+    r"|more (?:stories|news|articles|from .{1,40}|in .{1,40})|recent (?:stories|posts|news|articles)"
+    r"|(?:most )?(?:popular|read|viewed|shared)(?: news| stories| posts| now| articles)?"
+    r"|most (?:read|popular|viewed|shared|recent)|you (?:may|might) (?:also )?like"
+    r"|read (?:next|these next|also|more)|recommended(?: for you| stories| articles)?"
+    r"|\W*\d* ?comments?\W*|leave a (?:reply|comment)|post a comment|add a comment"
+    r"|join the (?:discussion|conversation)|about the author|share this(?: article| story| post)?"
+    r"|trending(?: now| stories)?|tags|topics|filed under|more stories from .*|don'?t miss"
+    r"|also read|see also|latest (?:news|stories|posts)|top stories|editor'?s picks"
+    r"|what to read next|sponsored(?: content| stories)?|around the web|from the web"
+    r"|next (?:post|article|story)|previous (?:post|article|story))\W*$"
+)
+_MONTH_WORDS = frozenset(
+    (
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+        "january", "february", "march", "april", "june", "july", "august", "september", "october",
+        "november", "december", "ago",
+    )
+)
+_NUMERIC_DATE = re.compile(r"\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}")
+_PUNCT_TO_SPACE = str.maketrans(dict.fromkeys(",.;:!?()[]{}\"'“”\u2018\u2019«»|/\\<>*#@&+=_~^`", " "))
+_UPPER_TO_A = str.maketrans(dict.fromkeys("BCDEFGHIJKLMNOPQRSTUVWXYZ", "A"))
+_WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_NO_DIGITS = str.maketrans(dict.fromkeys("0123456789"))
+_TERMINAL = frozenset('.!?…"”\u2019»)。\uff01\uff1f」')
+_BULLETS = frozenset("•·*\u2013-▪►")
+_BYLINE_WORDS = frozenset(("by", "por", "par", "von", "di", "oleh", "door", "av", "af"))
+# First words of the end headings, so that the expression runs on few lines.
+_HEADING_STARTS = frozenset(
+    (
+        "related", "more", "recent", "most", "popular", "read", "viewed", "shared", "you",
+        "recommended", "comments", "comment", "leave", "post", "add", "join", "about", "share",
+        "trending", "tags", "topics", "filed", "don't", "dont", "also", "see", "latest", "top",
+        "editor's", "editors", "what", "sponsored", "around", "from", "next", "previous",
+    )
+) | frozenset(str(n) for n in range(10))
+_RELATED_PREFIXES = ("Related", "RELATED", "Read more", "READ MORE", "Read also", "READ ALSO",
+                     "Also read", "ALSO READ", "See also", "Recommended", "Watch", "WATCH")
+
+FEATURES = (
+    "bias", "log_chars", "log_words", "bullet", "depth", "terminal", "colon", "stop_words",
+    "capitalised", "numbers", "furniture_short", "furniture_density", "end_heading", "date_like",
+    "separators", "repeated", "tiny", "url", "ellipsis", "quote", "strong_furniture", "credit",
+    "related_prefix", "byline",
+)
+# Fitted by ``python -m benchmarks.extraction --fit`` (logistic regression, weights by
+# sqrt(tokens) so long lines count more, as they do in the shingle metric).
+WEIGHTS = (
+    -1.92, -0.36, 1.04, -0.12, -1.2, 1.51, 0.61, 0.17,
+    -1.29, -0.05, -1.01, -0.31, -0.17, -0.52, -0.79, -0.9,
+    -0.37, 0.85, -1.72, 0.79, -1.44, -2.0, -2.0, -0.09,
+)
+
+_CACHE_LIMIT = 50_000
+
+# Structural flags of a line, memoised with its score (what the page-level code tests).
+HEADING = 1  # heads what follows the article: "Related", "Comments", "Recent Stories"
+COMMENT = 2  # a reader comment's header: "alex says:", "34 responses to ..."
+SECTION = 4  # opens the comment section: "Leave a Reply", "12 Comments"
+CREDIT_WORDS = 8  # short enough and names an agency or "Source": maybe a credit line
+_COMMENT = re.compile(
+    r"(?i)^(?:\d+\.\s*)?\S.{0,60}\s(?:says|said|wrote|dice|dit|sagt|disse):?$"
+    r"|^\W*\d+\s+(?:thoughts|responses|comments|replies|reactions)\b"
+)
+_COMMENT_SECTION = re.compile(
+    r"(?i)^\W*(?:\d+\s+(?:thoughts|responses|comments|replies|reactions)\b"
+    r"|(?:leave a (?:reply|comment)|post a comment|add a comment|comments are closed"
+    r"|join the (?:discussion|conversation))\b|\d*\s*comments?\W*$)"
+)
+
+_COMMENT_ENDS = (":", "says", "said", "wrote", "dice", "dit", "sagt", "disse")
+
+
+def _is_comment_marker(s: str) -> bool:
+    """ "alex says:", "12. joe said:", "34 responses to ...": where readers' comments start."""
+    if not (s.endswith(_COMMENT_ENDS) or s[:1].isdigit()):
+        return False
+    return len(s) <= 160 and _COMMENT.match(s) is not None
+
+
+
+
+
+_LINK_MARKS = frozenset(":-|\u2013\u2014")
+
+
+def _related_prefix(s: str) -> bool:
+    """ "RelatedNorth Korea's Kim...", "READ MORE: ...", "Related - ...": a link to another story."""
+    if not s.startswith(_RELATED_PREFIXES):
+        return False
+    for prefix in _RELATED_PREFIXES:
+        if s.startswith(prefix):
+            rest = s[len(prefix):].lstrip()
+            glued = s[len(prefix):len(prefix) + 1].isupper()  # "RelatedNorth Korea's..."
+            return glued or rest[:1] in _LINK_MARKS
+    return False
+
+
+def line_features(raw: str, repeated: bool) -> tuple[float, ...]:
+    """The signals of one line (as it stands in the page, indentation included).
+
+    Only C-level string operations and set look-ups on the common path, regular
+    expressions only on short lines or behind a trigger word: this runs for every line.
+    """
+    s = raw.strip()
+    bullet = depth = 0.0
+    if len(s) > 1 and s[0] in _BULLETS and s[1] == " ":
+        bullet = 1.0
+        depth = min(3, (len(raw) - len(raw.lstrip())) // 2) / 3
+        s = s[2:].lstrip()
+    low = s.lower()
+    tokens = low.split()
+    n_words = len(tokens)
+    wide = 0 if s.isascii() else len(_WIDE.findall(s))
+    words = n_words + wide / 2.0  # CJK text has no spaces: two characters count as a word
+    short = words < 12
+    # Short lines are where furniture words matter: strip punctuation there ("Share:").
+    token_set = set(low.translate(_PUNCT_TO_SPACE).split()) if short else set(tokens)
+    hits = len(_FURNITURE_WORDS.intersection(token_set))
+    if not _PHRASE_TRIGGERS.isdisjoint(token_set) or "©" in s or "ⓒ" in s:
+        hits += sum(1 for phrase in _FURNITURE_PHRASES if phrase in low)
+    if n_words:
+        stop = sum(map(STOP_WORDS.__contains__, tokens)) / n_words
+        numbers = sum(map(str.isdigit, tokens))
+        capitalised = sum(map(str.istitle, s.split())) / n_words if n_words <= 40 else 0.15
+    else:
+        stop = capitalised = 0.0
+        numbers = 0
+    date_like = 0.0
+    if n_words <= 12 and not s.isalpha() and (
+            (numbers and not _MONTH_WORDS.isdisjoint(token_set)) or _NUMERIC_DATE.search(s)):
+        date_like = 1.0
+    strong = "©" in s or (not _STRONG_TRIGGERS.isdisjoint(token_set) and _STRONG.search(low) is not None)
+    credit = (not _CREDIT_TRIGGERS.isdisjoint(token_set) or any(m in s for m in _CREDIT_MARKS)) and (
+        _CREDIT.search(s) is not None)
+    last = s[-1:]
+    return (
+        1.0,
+        math.log1p(len(s) + wide),
+        math.log1p(words),
+        bullet,
+        depth,
+        1.0 if last in _TERMINAL else 0.0,
+        1.0 if last == ":" else 0.0,
+        stop,
+        capitalised,
+        numbers / (n_words + 1),
+        1.0 if hits and short else 0.0,
+        0.0 if short else hits / (words + 1),
+        1.0 if n_words <= 8 and tokens[0] in _HEADING_STARTS and _END_HEADING.match(s) else 0.0,
+        date_like,
+        1.0 if ("|" in s or "»" in s or " / " in s) else 0.0,
+        1.0 if repeated else 0.0,
+        1.0 if words <= 3 else 0.0,
+        1.0 if s.startswith(("http://", "https://", "www.")) else 0.0,
+        1.0 if s.endswith(("...", "…", "..")) else 0.0,
+        1.0 if s[:1] in "\"“\u2018'«„" else 0.0,
+        1.0 if strong else 0.0,
+        1.0 if credit else 0.0,
+        1.0 if _related_prefix(s) else 0.0,
+        1.0 if n_words <= 8 and tokens[0] in _BYLINE_WORDS else 0.0,
+    )
+
+
+def is_end_heading(line: str) -> bool:
+    """True for a line that heads what follows an article ("Related", "Comments"...)."""
+    s = line.strip().lstrip("•").strip()
+    words = s.lower().split()
+    if not words or len(words) > 8:
+        return False
+    first = words[0].lstrip("[(")
+    return (first in _HEADING_STARTS or first[:1].isdigit()) and _END_HEADING.match(s) is not None
+
+
+def looks_like_furniture(line: str) -> bool:
+    """True for a short line made of site-furniture words ("Follow us", "Most Popular Today")."""
+    low = line.lower()
+    tokens = set(low.translate(_PUNCT_TO_SPACE).split())
+    return (not _FURNITURE_WORDS.isdisjoint(tokens) or "©" in line
+            or (not _PHRASE_TRIGGERS.isdisjoint(tokens) and any(p in low for p in _FURNITURE_PHRASES)))
+
+
+def line_flags(raw: str) -> int:
+    """The structural flags (:data:`HEADING`, :data:`COMMENT`...) of a line."""
+    s = " ".join(raw.split())
+    if s[:2] == "• ":
+        s = s[2:]
+    flags = 0
+    if s.count(" ") < 12:
+        if is_end_heading(s):
+            flags |= HEADING
+        if _is_comment_marker(s):
+            flags |= COMMENT
+        if _COMMENT_SECTION.match(s):
+            flags |= SECTION
+    if len(s) <= 200 and (not credit_words_absent(s) or "©" in s):
+        flags |= CREDIT_WORDS
+    return flags
+
+
+class LineScorer:
+    """Scores lines with :data:`WEIGHTS`, memoising each distinct line (bounded)."""
+
+    __slots__ = ("_cache", "weights")
+
+    def __init__(self, weights: tuple[float, ...] = WEIGHTS) -> None:
+        if len(weights) != len(FEATURES):
+            raise ValueError(f"need {len(FEATURES)} weights, got {len(weights)}")
+        self.weights = weights
+        self._cache: dict[tuple[str, bool], tuple[float, int]] = {}
+
+    def info(self, raw: str, repeated: bool) -> tuple[float, int]:
+        """Log-odds that the line is article text, and its structural flags."""
+        key = (raw, repeated)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        value = (sum(map(float.__mul__, self.weights, line_features(raw, repeated))), line_flags(raw))
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()  # a crude bound: memoisation only saves time
+        self._cache[key] = value
+        return value
+
+    def score(self, raw: str, repeated: bool) -> float:
+        """Log-odds that the line is article text."""
+        return self.info(raw, repeated)[0]
+
+    def __getstate__(self) -> tuple[float, ...]:
+        return self.weights  # the memo is not worth pickling
+
+    def __setstate__(self, state: tuple[float, ...]) -> None:
+        self.weights = state
+        self._cache = {}
