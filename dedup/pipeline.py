@@ -16,9 +16,9 @@ import xxhash
 from dedup.article import Article
 from dedup.errors import ArticleError
 from dedup.extract import Extracted, Extractor
-from dedup.normalise import normalise, words
+from dedup.normalise import normalise
 from dedup.params import Params
-from dedup.shingles import shingle_hashes, shingle_set
+from dedup.shingles import shingle_set, text_shingles
 from dedup.sketch import Sketcher
 
 U32 = npt.NDArray[np.uint32]
@@ -35,7 +35,7 @@ class Prepared:
     extracted: Extracted
     body_hash: str
     words: int
-    tokens: list[str] | None
+    ordered: U32 | None  # shingle hashes in text order, until sketched
     shingles: U32 | None = None
     signature: U32 | None = None
     lead: U32 | None = None
@@ -56,11 +56,11 @@ class Preparer:
         extracted = self.extractor.extract(article)
         t1 = time.perf_counter()
         normalised = normalise(extracted.body)
-        tokens = words(normalised)
-        if not tokens:
+        ordered, count = text_shingles(normalised, self.params.shingle_size)
+        if not count:
             raise ArticleError(f"article {article.id!r}: no words in the body after extraction")
         body_hash = xxhash.xxh3_128_hexdigest(normalised.encode("utf-8", "surrogatepass"))
-        prepared = Prepared(article, article.content_hash, extracted, body_hash, len(tokens), tokens)
+        prepared = Prepared(article, article.content_hash, extracted, body_hash, count, ordered)
         t2 = time.perf_counter()
         prepared.seconds = (t1 - t0, t2 - t1, 0.0)
         if sketch:
@@ -72,11 +72,12 @@ class Preparer:
         if prepared.shingles is not None:
             return
         t0 = time.perf_counter()
-        ordered = shingle_hashes(prepared.tokens or [], self.params.shingle_size)
+        ordered = prepared.ordered
+        assert ordered is not None
         prepared.shingles = shingle_set(ordered)
         t1 = time.perf_counter()
         prepared.signature, prepared.lead = self.sketcher.sketch(ordered)
         t2 = time.perf_counter()
-        prepared.tokens = None  # not needed any more; don't ship them back from workers
+        prepared.ordered = None  # not needed any more; don't ship them back from workers
         e, s, k = prepared.seconds
         prepared.seconds = (e, s + t1 - t0, k + t2 - t1)
