@@ -1,0 +1,401 @@
+"""Story-tier quality on ECB+ (same event vs similar event), the seeds, and its cost.
+
+Reads ``../shared/data/ecbplus/ecbplus-dev.jsonl`` (772 articles, 66 events, 33 topics of
+two similar events each) and ``fixtures/seeds/``. How the clusters are made
+(:func:`stream_stories`: the story tier fed one article at a time, candidates from its
+index, verified pairs, stories from :class:`~dedup.stories.StoryClusters`) is kept apart
+from how they are scored (:func:`quality`, which takes ``{id: predicted label}``), so the
+same report can score clusters made any other way (``dedup index`` and its export).
+
+    python -m benchmarks.ecbplus                  # ECB+ and seeds at the default parameters
+    python -m benchmarks.ecbplus --sweep          # threshold sensitivity table
+    python -m benchmarks.ecbplus --cost           # time an article: features, candidates, verify
+    python -m benchmarks.ecbplus --memory 100000  # bytes an article at 100k synthetic articles
+    python -m benchmarks.ecbplus --json out.jsonl # also append the figures as one JSON line
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import gc
+import json
+import random
+import re
+import statistics
+import sys
+import time
+import tracemalloc
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks.metrics import adjusted_rand_index, bcubed, pairwise
+from dedup.article import When, parse_published
+from dedup.stories import (
+    StoryClusters,
+    StoryEvidence,
+    StoryFeatures,
+    StoryIndex,
+    StoryParams,
+    compare,
+    same_story,
+    story_features,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data" / "ecbplus" / "ecbplus-dev.jsonl"
+SEEDS = ROOT / "fixtures" / "seeds"
+FLOORS = ROOT / "benchmarks" / "story_floors.json"
+_DATELINE = re.compile(r"^[A-Z][A-Za-z .'-]+, [A-Z][a-z]{2,8}\.? \d{1,2} \([^)]*\) - ")
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One article to cluster, with its truth when known."""
+
+    id: str
+    title: str | None
+    body: str
+    published: When | None = None
+    cluster: str = ""
+    topic: str = ""
+
+
+def _split_title(title: str | None, text: str) -> tuple[str | None, str]:
+    """ECB+ repeats the title as the text's first line: keep it once, as the title."""
+    lines = text.split("\n")
+    if title and lines and lines[0].strip() == title.strip():
+        lines = lines[1:]
+    return title, "\n".join(lines)
+
+
+def load_ecbplus(path: Path = DATA) -> list[Doc]:
+    """The ECB+ development articles in file order."""
+    docs = []
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            title, body = _split_title(row.get("title"), row["text"])
+            docs.append(Doc(row["id"], title, body, parse_published(row.get("date")),
+                            row["cluster"], row["topic"]))
+    return docs
+
+
+def load_seeds(seeds: Path = SEEDS) -> tuple[list[Doc], dict[str, int]]:
+    """The seed pages as their labelled title and body lines, and the expected stories."""
+    labels = json.loads((seeds / "body_labels.json").read_text(encoding="utf-8"))
+    expected = json.loads((seeds / "expected.json").read_text(encoding="utf-8"))
+    docs = []
+    for name in sorted(labels):
+        title = labels[name].get("title")
+        title = "\n".join(title) if isinstance(title, list) else title
+        body = "\n".join(labels[name]["body"])
+        docs.append(Doc(name, title, body, parse_published(expected["published"].get(name))))
+    truth = {name: n for n, story in enumerate(expected["stories"]) for name in story}
+    return docs, truth
+
+
+# ------------------------------------------------------------------ making the clusters
+@dataclass
+class StreamStats:
+    """What one streaming run did."""
+
+    articles: int = 0
+    candidates: int = 0
+    verified_links: int = 0
+    seconds: float = 0.0
+
+
+def stream_stories(
+    docs: Sequence[Doc], params: StoryParams, order: Sequence[int] | None = None
+) -> tuple[dict[str, int], StreamStats]:
+    """Stories made as an ingest loop would: each article in turn is featured, its
+    candidates found in the index and verified, then it is indexed. Returns {id: label}
+    (labels are the index of the story's first member in ``docs``)."""
+    stats = StreamStats()
+    index = StoryIndex(params)
+    clusters = StoryClusters(params)
+    feats: dict[int, StoryFeatures] = {}
+    start = time.perf_counter()
+    for k in order if order is not None else range(len(docs)):
+        doc = docs[k]
+        f = feats[k] = story_features(doc.title, doc.body, doc.published, params)
+        clusters.add(k, f)
+        for other in index.candidates(f):
+            stats.candidates += 1
+            evidence = compare(f, feats[other], params)
+            if same_story(evidence, params):
+                stats.verified_links += 1
+                clusters.link(k, other, evidence.score)
+        index.add(k, f)
+    labels = clusters.stories()
+    stats.seconds = time.perf_counter() - start
+    stats.articles = len(docs)
+    return {docs[k].id: label for k, label in labels.items()}, stats
+
+
+def candidate_evidence(
+    docs: Sequence[Doc], params: StoryParams
+) -> tuple[list[StoryFeatures], list[tuple[int, int, StoryEvidence]]]:
+    """Every candidate pair the index yields, with its evidence (for sweeping decisions)."""
+    index = StoryIndex(params)
+    feats: list[StoryFeatures] = []
+    pairs = []
+    for k, doc in enumerate(docs):
+        f = story_features(doc.title, doc.body, doc.published, params)
+        feats.append(f)
+        pairs.extend((k, other, compare(f, feats[other], params)) for other in index.candidates(f))
+        index.add(k, f)
+    return feats, pairs
+
+
+def decide(
+    docs: Sequence[Doc],
+    feats: Sequence[StoryFeatures],
+    pairs: Iterable[tuple[int, int, StoryEvidence]],
+    params: StoryParams,
+) -> dict[str, int]:
+    """Stories from precomputed candidate evidence under (decision) parameters ``params``."""
+    clusters = StoryClusters(params)
+    for k, f in enumerate(feats):
+        clusters.add(k, f)
+    for a, b, evidence in pairs:
+        if same_story(evidence, params):
+            clusters.link(a, b, evidence.score)
+    return {docs[k].id: label for k, label in clusters.stories().items()}
+
+
+# ------------------------------------------------------------------ scoring the clusters
+def quality(
+    truth: Mapping[str, str], predicted: Mapping[str, int], topic: Mapping[str, str]
+) -> dict[str, float]:
+    """ARI, B-cubed and pairwise P/R/F1, and how often the two events of a topic merge.
+
+    ``merged_topics`` counts topics two of whose events share a predicted cluster;
+    ``cross_event_pairs`` the predicted pairs of one topic and two events.
+    """
+    b3 = bcubed(truth, predicted)
+    pw = pairwise(truth, predicted)
+    events: defaultdict[tuple[str, object], set[str]] = defaultdict(set)
+    together: Counter[tuple[str, object, str]] = Counter()
+    for item, label in predicted.items():
+        events[(topic[item], label)].add(truth[item])
+        together[(topic[item], label, truth[item])] += 1
+    merged = {t for (t, _), evs in events.items() if len(evs) > 1}
+    cross = 0
+    per_cluster: defaultdict[tuple[str, object], list[int]] = defaultdict(list)
+    for (t, label, _), n in together.items():
+        per_cluster[(t, label)].append(n)
+    for sizes in per_cluster.values():
+        total = sum(sizes)
+        cross += (total * total - sum(n * n for n in sizes)) // 2
+    return {
+        "ari": round(adjusted_rand_index(truth, predicted), 4),
+        "bcubed_precision": round(b3.precision, 4),
+        "bcubed_recall": round(b3.recall, 4),
+        "bcubed_f1": round(b3.f1, 4),
+        "pairwise_precision": round(pw.precision, 4),
+        "pairwise_recall": round(pw.recall, 4),
+        "pairwise_f1": round(pw.f1, 4),
+        "merged_topics": len(merged),
+        "topics": len(set(topic.values())),
+        "cross_event_pairs": cross,
+        "predicted_clusters": len(set(predicted.values())),
+        "true_clusters": len(set(truth.values())),
+    }
+
+
+def ecbplus_quality(docs: Sequence[Doc], predicted: Mapping[str, int]) -> dict[str, float]:
+    return quality({d.id: d.cluster for d in docs}, predicted, {d.id: d.topic for d in docs})
+
+
+def seeds_report(params: StoryParams) -> dict[str, Any]:
+    """The seed stories as the tier makes them, against expected.json."""
+    docs, truth = load_seeds()
+    predicted, _ = stream_stories(docs, params)
+    groups: defaultdict[int, list[str]] = defaultdict(list)
+    for name, label in predicted.items():
+        groups[label].append(name[:3])
+    stories = sorted(sorted(g) for g in groups.values())
+    expected: defaultdict[int, list[str]] = defaultdict(list)
+    for name, label in truth.items():
+        expected[label].append(name[:3])
+    return {"stories": stories, "exact": stories == sorted(sorted(g) for g in expected.values())}
+
+
+def order_check(docs: Sequence[Doc], params: StoryParams, shuffles: int = 2) -> bool:
+    """True when shuffled arrival orders give the file order's partition."""
+    def partition(labels: Mapping[str, int]) -> set[frozenset[str]]:
+        groups: defaultdict[int, set[str]] = defaultdict(set)
+        for item, label in labels.items():
+            groups[label].add(item)
+        return {frozenset(g) for g in groups.values()}
+
+    reference = partition(stream_stories(docs, params)[0])
+    rng = random.Random(20240913)
+    for _ in range(shuffles):
+        order = list(range(len(docs)))
+        rng.shuffle(order)
+        if partition(stream_stories(docs, params, order)[0]) != reference:
+            return False
+    return True
+
+
+def sweep(docs: Sequence[Doc], params: StoryParams, thresholds: Sequence[float]) -> list[dict[str, Any]]:
+    """Quality at each threshold (the other parameters as given), seeds included."""
+    feats, pairs = candidate_evidence(docs, params)
+    rows = []
+    for t in thresholds:
+        p = dataclasses.replace(params, threshold=t)
+        row: dict[str, Any] = {"threshold": t}
+        row.update(ecbplus_quality(docs, decide(docs, feats, pairs, p)))
+        row["seeds_exact"] = seeds_report(p)["exact"]
+        rows.append(row)
+    return rows
+
+
+# ------------------------------------------------------------------ cost and memory
+def cost(docs: Sequence[Doc], params: StoryParams, repeat: int = 3) -> dict[str, float]:
+    """CPU microseconds an article (best of ``repeat``): features; candidates + verify."""
+    for d in docs:  # warm the rarity model and caches
+        story_features(d.title, d.body, d.published, params)
+    best_f = best_v = float("inf")
+    candidates = 0
+    for _ in range(repeat):
+        t = time.process_time()
+        feats = [story_features(d.title, d.body, d.published, params) for d in docs]
+        best_f = min(best_f, time.process_time() - t)
+        index = StoryIndex(params)
+        candidates = 0
+        t = time.process_time()
+        for k, f in enumerate(feats):
+            for other in index.candidates(f):
+                candidates += 1
+                same_story(compare(f, feats[other], params), params)
+            index.add(k, f)
+        best_v = min(best_v, time.process_time() - t)
+    n = len(docs)
+    words = statistics.mean(len(d.body.split()) for d in docs)
+    return {
+        "articles": n,
+        "mean_words": round(words, 1),
+        "features_us": round(best_f / n * 1e6, 1),
+        "candidates_verify_us": round(best_v / n * 1e6, 1),
+        "total_us": round((best_f + best_v) / n * 1e6, 1),
+        "candidates_per_article": round(candidates / n, 2),
+    }
+
+
+def synthetic_docs(size: int, seed: int = 20240913) -> tuple[list[Doc], dict[str, int]]:
+    """Articles of the synthetic wire feed (benchmarks/feed.py) given as clean text, and
+    their story truth. Pages with site boilerplate (HTML or flattened) are left out: the
+    story tier sees extracted bodies, and the menus and related-headline lists that one
+    site repeats on every page would make every page of the site look alike. The dateline
+    ("NAIROBI, Jan 8 (ET) - ") is cut from the body, as extraction does."""
+    from benchmarks.feed import FeedGenerator
+
+    docs, truth = [], {}
+    for record, t in FeedGenerator(size, seed):
+        text = record.get("text")
+        if text is None or t.variant == "boilerplate":
+            continue
+        docs.append(Doc(record["id"], record.get("title"), _DATELINE.sub("", text, count=1),
+                        parse_published(record.get("published"))))
+        truth[record["id"]] = t.story
+    return docs, truth
+
+
+def memory(docs: Sequence[Doc], params: StoryParams) -> dict[str, float]:
+    """Bytes an article held by its features and the index (tracemalloc), and candidates an
+    article (on average, and for the last tenth, when the index is fullest)."""
+    for d in docs[:200]:
+        story_features(d.title, d.body, d.published, params)
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    index = StoryIndex(params)
+    feats: list[StoryFeatures] = []
+    t = time.process_time()
+    candidates = late = 0
+    tail = len(docs) - max(1, len(docs) // 10)
+    for k, d in enumerate(docs):
+        f = story_features(d.title, d.body, d.published, params)
+        found = len(index.candidates(f))
+        candidates += found
+        late += found if k >= tail else 0
+        index.add(k, f)
+        feats.append(f)
+    seconds = time.process_time() - t
+    gc.collect()
+    held = tracemalloc.get_traced_memory()[0] - base
+    tracemalloc.stop()
+    n = len(docs)
+    return {
+        "articles": n,
+        "bytes_per_article": round(held / n),
+        "candidates_per_article": round(candidates / n, 2),
+        "candidates_last_tenth": round(late / (n - tail), 2),
+        "traced_us_per_article": round(seconds / n * 1e6, 1),
+    }
+
+
+# ------------------------------------------------------------------ command line
+def _table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    out = [" | ".join(columns), " | ".join("---" for _ in columns)]
+    out.extend(" | ".join(str(r.get(c, "")) for c in columns) for r in rows)
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.ecbplus", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument("--threshold", type=float, default=None, help="override the default")
+    ap.add_argument("--sweep", action="store_true", help="quality at thresholds 0.20-0.44")
+    ap.add_argument("--cost", action="store_true", help="time the tier on ECB+ articles")
+    ap.add_argument("--memory", type=int, default=0, metavar="N",
+                    help="bytes an article at N synthetic articles")
+    ap.add_argument("--orders", type=int, default=2, help="shuffled orders to check (0: none)")
+    ap.add_argument("--json", type=Path, default=None, help="append the figures as JSON")
+    args = ap.parse_args(argv)
+    params = StoryParams() if args.threshold is None else StoryParams(threshold=args.threshold)
+    results: dict[str, Any] = {"params": params.to_dict(), "time": time.time()}
+    seeds = seeds_report(params)
+    results["seeds"] = seeds
+    print(f"seeds: {seeds['stories']} ({'exact' if seeds['exact'] else 'WRONG'})")
+    if args.data.exists():
+        docs = load_ecbplus(args.data)
+        predicted, stats = stream_stories(docs, params)
+        q = ecbplus_quality(docs, predicted)
+        q["candidates_per_article"] = round(stats.candidates / stats.articles, 2)
+        q["seconds"] = round(stats.seconds, 2)
+        if args.orders:
+            q["order_independent"] = order_check(docs, params, args.orders)
+        results["ecbplus"] = q
+        print(_table([q], list(q)))
+        if args.sweep:
+            thresholds = [round(0.20 + 0.02 * i, 2) for i in range(13)]
+            rows = sweep(docs, params, thresholds)
+            results["sweep"] = rows
+            print(_table(rows, ["threshold", "ari", "bcubed_f1", "bcubed_precision",
+                                "bcubed_recall", "pairwise_f1", "merged_topics", "seeds_exact"]))
+        if args.cost:
+            results["cost"] = cost(docs, params)
+            print(_table([results["cost"]], list(results["cost"])))
+    else:
+        print(f"no ECB+ data at {args.data}: seeds only", file=sys.stderr)
+    if args.memory:
+        docs_syn, _ = synthetic_docs(args.memory)
+        m = memory(docs_syn, params)
+        results["memory"] = m
+        print(_table([m], list(m)))
+    if args.json:
+        with args.json.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(results, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""Every tunable of the story tier, in one frozen dataclass with documented defaults.
+
+One set of defaults for all data. They were chosen on development data (the seed pages
+and the ECB+ topics 1-35, see docs/stories.md) for reasons that do not depend on that data:
+each default says why it has the value it has. Fields marked ``sketch=True`` change what
+:func:`~dedup.stories.features.story_features` computes or which index keys an article
+gets, so features built with one value can't be compared with features built with another;
+the others only change the verdicts taken from now on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from dedup.errors import ConfigMismatch, DedupError
+
+
+class StoryParamsError(DedupError, ValueError):
+    """A story parameter is out of its range."""
+
+
+def _sketch(default: Any, doc: str) -> Any:
+    return field(default=default, metadata={"sketch": True, "doc": doc})
+
+
+def _decision(default: Any, doc: str) -> Any:
+    return field(default=default, metadata={"sketch": False, "doc": doc})
+
+
+@dataclass(frozen=True)
+class StoryParams:
+    """Parameters of the story tier (docs/stories.md explains each default)."""
+
+    language: str = _sketch(
+        "en", "wordfreq language of the static rarity model (one model for all articles)"
+    )
+    common_zipf: float = _sketch(
+        6.0,
+        "a word at or above this Zipf frequency (said, people, the) carries no weight; a "
+        "rarer word weighs common_zipf - zipf, so information grows with rarity",
+    )
+    number_weight: float = _sketch(
+        3.0, "weight of a number of two or more digits (a toll, a score, an age, a year)"
+    )
+    date_weight: float = _sketch(3.0, "weight of a calendar date named in the text")
+    title_boost: float = _sketch(1.0, "extra weight (times the term's own) for title terms")
+    lead_boost: float = _sketch(1.0, "extra weight for terms first seen in the lead")
+    lead_words: int = _sketch(60, "body words that make the lead (about two sentences)")
+    max_terms: int = _sketch(64, "salient terms kept an article (the top by weight)")
+    key_terms: int = _sketch(
+        8,
+        "the heaviest terms that name the event: one story shares at least two of them both "
+        "ways, and their pairs are the article's index keys (k*(k-1)/2 keys)",
+    )
+    quote_words: int = _sketch(4, "words in a quote n-gram (rewrites keep quotes)")
+    max_quotes: int = _sketch(4, "quoted passages kept an article (the first ones)")
+    quote_max_words: int = _sketch(20, "words kept of each quoted passage")
+    threshold: float = _decision(
+        0.32, "same story when the salient-term cosine is at least this (dates permitting)"
+    )
+    quote_min_shared: int = _decision(
+        3, "... or when at least this many quote n-grams are shared, with the cosine at least"
+    )
+    quote_threshold: float = _decision(0.15, "... this lower floor")
+    window_days: int = _decision(
+        7,
+        "two dated articles further apart than this many days are never one story, "
+        "directly or through others",
+    )
+
+    def __post_init__(self) -> None:
+        problems = []
+        for name in ("common_zipf", "number_weight", "date_weight", "title_boost", "lead_boost"):
+            if getattr(self, name) < 0:
+                problems.append(f"{name} must be >= 0, got {getattr(self, name)!r}")
+        for name in ("lead_words", "quote_min_shared", "window_days"):
+            if getattr(self, name) < 0:
+                problems.append(f"{name} must be >= 0, got {getattr(self, name)!r}")
+        for name in ("max_terms", "quote_words", "quote_max_words"):
+            if getattr(self, name) < 1:
+                problems.append(f"{name} must be >= 1, got {getattr(self, name)!r}")
+        if self.max_quotes < 0:
+            problems.append(f"max_quotes must be >= 0, got {self.max_quotes!r}")
+        if not 2 <= self.key_terms <= self.max_terms:
+            problems.append(
+                f"key_terms must be between 2 and max_terms ({self.max_terms}), "
+                f"got {self.key_terms!r}"
+            )
+        for name in ("threshold", "quote_threshold"):
+            if not 0.0 < getattr(self, name) <= 1.0:
+                problems.append(f"{name} must be in (0, 1], got {getattr(self, name)!r}")
+        if problems:
+            raise StoryParamsError("invalid story parameters: " + "; ".join(problems))
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StoryParams:
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigMismatch(
+                f"the stored story parameters name fields this version does not know: "
+                f"{unknown}; open the index with the dedup version that built it"
+            )
+        return cls(**data)
+
+    def sketch_differences(self, other: StoryParams) -> list[str]:
+        """The parameters that change features and differ, as ``name: mine -> other``."""
+        return [
+            f"{f.name}: {getattr(self, f.name)!r} -> {getattr(other, f.name)!r}"
+            for f in dataclasses.fields(self)
+            if f.metadata.get("sketch") and getattr(self, f.name) != getattr(other, f.name)
+        ]
+
+
+def describe() -> list[tuple[str, Any, bool, str]]:
+    """(name, default, changes_features, description) for every parameter, for the docs."""
+    return [
+        (f.name, f.default, bool(f.metadata.get("sketch")), str(f.metadata.get("doc", "")))
+        for f in dataclasses.fields(StoryParams)
+    ]

@@ -1,0 +1,42 @@
+"""Quality floors of the story tier on ECB+ (needs ../shared/data) and on the seeds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmarks.ecbplus import (
+    DATA,
+    FLOORS,
+    ecbplus_quality,
+    load_ecbplus,
+    order_check,
+    seeds_report,
+    stream_stories,
+)
+from dedup.stories import StoryParams
+
+FLOOR = json.loads(Path(FLOORS).read_text(encoding="utf-8"))
+
+
+def test_seeds_meet_their_floor() -> None:
+    assert seeds_report(StoryParams())["exact"] is FLOOR["seeds_exact"]
+
+
+@pytest.mark.shared_data
+def test_ecbplus_meets_the_floors() -> None:
+    docs = load_ecbplus(DATA)
+    predicted, _ = stream_stories(docs, StoryParams())
+    q = ecbplus_quality(docs, predicted)
+    assert q["ari"] >= FLOOR["ari"]
+    assert q["bcubed_f1"] >= FLOOR["bcubed_f1"]
+    assert q["pairwise_f1"] >= FLOOR["pairwise_f1"]
+    assert q["merged_topics"] <= FLOOR["merged_topics_max"]
+
+
+@pytest.mark.shared_data
+@pytest.mark.slow
+def test_ecbplus_stories_do_not_depend_on_arrival_order() -> None:
+    assert order_check(load_ecbplus(DATA), StoryParams(), shuffles=2)
