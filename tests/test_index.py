@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from dedup import Article, ArticleError, ConfigMismatch, Index, Params, UnknownArticle
 from tests import textgen
+from tests.conftest import SEEDS
 
 
 def test_seeds_are_five_articles_and_no_copies(index: Index, seed_files: list) -> None:
@@ -200,3 +202,37 @@ def test_add_many_with_workers_gives_the_same_decisions(rng: random.Random) -> N
         a = [(d.status, d.cluster) for d in one.add_many(articles)]
         b = [(d.status, d.cluster) for d in two.add_many(articles, workers=2)]
     assert a == b
+
+
+def _page_with_body(template: str, template_body: list[str], body: list[str]) -> str:
+    """A copy of a seed page in which another article's body takes the place of its own."""
+    lines = template.splitlines()
+    first = lines.index(template_body[0])
+    last = lines.index(template_body[-1])
+    return "\n\n".join([*lines[:first], *body, *lines[last + 1 :]])
+
+
+def test_seed_text_inside_another_sites_page_is_a_copy(index: Index, seed_files: list) -> None:
+    labels = json.loads((SEEDS / "body_labels.json").read_text(encoding="utf-8"))
+    pages = {f.name: f.read_text(encoding="utf-8") for f in seed_files}
+    wire = "001_049fdeccea105af2.txt"
+    host = "003_56cc465d1d7b337e.txt"
+    copy = _page_with_body(pages[host], labels[host]["body"], labels[wire]["body"])
+    original = index.add(Article(id=wire, text=pages[wire], published="2024-09-13"))
+    d = index.add(Article(id="urdupoint-copy", text=copy, published="2024-09-13T16:00:00Z"))
+    assert d.status in {"exact", "near"}, d
+    assert d.cluster == original.cluster
+    other = index.add(Article(id=host, text=pages[host]))
+    assert other.cluster != original.cluster
+
+
+@pytest.mark.parametrize("variant", ["edit", "truncate"])
+def test_seed_text_edited_or_cut_is_a_copy(
+    index: Index, seed_bodies: dict[str, str], rng: random.Random, variant: str
+) -> None:
+    body = seed_bodies["003_56cc465d1d7b337e.txt"]
+    index.add(Article(id="wire", text=body, published="2024-09-13T14:00:00Z"))
+    text = textgen.edit(rng, body, 0.06) if variant == "edit" else textgen.truncate(body, 0.5)
+    d = index.add(Article(id="copy", text=text, published="2024-09-13T18:00:00Z"))
+    assert d.status == "near", d
+    assert d.canonical == "wire"
