@@ -73,4 +73,12 @@ def shared_passages(body: str, other: np.ndarray, size: int, limit: int) -> tupl
             runs.append((start, i - 1))
             start = None
     runs.sort(key=lambda r: (r[0] - r[1], r[0]))
-    return tuple(" ".join(tokens[s : e + size]) for s, e in runs[:limit])
+    return tuple(_clip(tokens[s : e + size]) for s, e in runs[:limit])
+
+
+def _clip(passage: list[str], most: int = 24) -> str:
+    """A passage of at most ``most`` words: its start and end around an ellipsis."""
+    if len(passage) <= most:
+        return " ".join(passage)
+    half = most // 2
+    return f"{' '.join(passage[:half])} ... {' '.join(passage[-half:])} ({len(passage)} words)"
