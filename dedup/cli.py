@@ -18,6 +18,7 @@ from dedup.index import Index
 from dedup.params import Params
 from dedup.sources import Problem
 from dedup.store import Store
+from dedup.stories import StoryParams
 
 DEFAULT_DB = "dedup.db"
 
@@ -113,10 +114,10 @@ def _print_summary(s: Any, db: str) -> None:
         f"read {s.read} articles from {s.files} files ({s.unchanged_files} unchanged files skipped)"
     )
     click.echo(
-        f"new {s.new}, exact copies {s.exact}, near copies {s.near}, unchanged {s.unchanged}, "
-        f"removed {s.removed}, skipped {s.skipped}"
+        f"new {s.new}, exact copies {s.exact}, near copies {s.near}, other versions of a "
+        f"story {s.story}, unchanged {s.unchanged}, removed {s.removed}, skipped {s.skipped}"
     )
-    click.echo(f"clusters {s.clusters} in {db}; {s.seconds:.2f} s")
+    click.echo(f"copy groups {s.clusters}, stories {s.stories} in {db}; {s.seconds:.2f} s")
     reasons: dict[str, int] = {}
     for p in s.problems:
         reasons[_reason_kind(p.reason)] = reasons.get(_reason_kind(p.reason), 0) + 1
@@ -204,6 +205,37 @@ def clusters(db: str, min_size: int, limit: int) -> None:
 
 
 @cli.command()
+@db_option
+@click.option("--min-size", default=2, show_default=True, type=click.IntRange(1),
+              help="Only stories with at least this many articles.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(0),
+              help="At most this many stories, largest first (0: all).")
+def stories(db: str, min_size: int, limit: int) -> None:
+    """List stories (all versions of one event), with their sources and canonical."""
+    with _existing(db) as store:
+        sql = ("SELECT id, size, canonical, reason FROM stories WHERE size >= ? "
+               "ORDER BY size DESC, id")
+        rows = list(store.execute(sql + (" LIMIT ?" if limit else ""),
+                                  (min_size, limit) if limit else (min_size,)))
+        members = {
+            sid: list(store.execute(
+                "SELECT id, source, published, copy FROM articles WHERE story = ? "
+                "ORDER BY published IS NULL, published, id", (sid,)))
+            for sid, *_ in rows
+        }
+    if not rows:
+        click.echo(f"no story with {min_size} or more articles")
+        return
+    for sid, size, canonical, reason in rows:
+        groups = len({m[3] for m in members[sid]})
+        click.echo(f"story {sid}: {size} articles, {groups} copy groups")
+        click.echo(f"  canonical {canonical}: {reason}")
+        for aid, source, published, copy in members[sid]:
+            click.echo(f"  - {aid} ({source or 'unknown outlet'}, {published or 'undated'}, "
+                       f"copy group {copy})")
+
+
+@cli.command()
 @click.argument("article_id")
 @db_option
 @click.option("--body/--no-body", default=True, show_default=True, help="Print the extracted body.")
@@ -239,12 +271,15 @@ def show(article_id: str, db: str, body: bool) -> None:
 @click.argument("second")
 @db_option
 def explain(first: str, second: str, db: str) -> None:
-    """Explain how two articles compare: Jaccard, containment, shared passages."""
+    """Explain how two articles compare: copies (Jaccard, containment, shared passages)
+    and story (salient-term score, shared terms and quotes, date gap)."""
     from dedup.explain import explain as explain_pair
 
     with _existing(db) as store, _library_errors():
         p = store.params() or Params()
-        e = explain_pair(store, p, first, second)
+        raw = store.get_config("story_params")
+        sp = StoryParams.from_dict(json.loads(raw)) if raw else StoryParams()
+        e = explain_pair(store, p, sp, first, second)
     click.echo(f"{first} ~ {second}")
     click.echo(f"  same normalised text: {'yes' if e.same_text else 'no'}")
     click.echo(f"  jaccard: {e.jaccard:.3f} exact, {e.jaccard_estimate:.3f} MinHash estimate")
@@ -258,6 +293,15 @@ def explain(first: str, second: str, db: str) -> None:
         click.echo(f"  recorded match: {e.recorded}")
     for passage in e.passages:
         click.echo(f'  shared: "{passage}"')
+    if e.story is not None:
+        s = e.story
+        gap = "unknown" if s.date_gap_days is None else f"{s.date_gap_days} days"
+        click.echo(f"  story: {'same story' if e.story_verdict else 'not the same story'} "
+                   f"(score {s.score:.3f}, threshold {sp.threshold}; date gap {gap})")
+        if s.shared_terms:
+            click.echo(f"  shared terms: {', '.join(s.shared_terms)}")
+        for quote in s.shared_quotes:
+            click.echo(f'  shared quote: "{quote}"')
 
 
 @cli.command()

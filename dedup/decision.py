@@ -12,7 +12,8 @@ class Match:
     id: str
     jaccard: float
     containment: float
-    relation: str  # "exact" or "near"
+    relation: str  # "exact", "near" or "story"
+    score: float | None = None  # story links: the salient-term similarity
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,11 +21,12 @@ class Decision:
     """The verdict on one article.
 
     ``status`` is ``new`` (nothing like it indexed), ``exact`` (same normalised body as an
-    indexed article), ``near`` (a verified near copy), or ``unchanged`` (this id was
-    indexed already with the same content). ``cluster`` is the copy group, ``story`` the
-    story (equal to the copy group until the story tier groups rewrites), ``canonical``
-    the member shown for the group and ``reason`` why it was chosen. ``cluster`` is
-    ``None`` only for :meth:`dedup.Index.query` of an article that would start a new group.
+    indexed article), ``near`` (a verified near copy), ``story`` (no copy, but another
+    version of a known story), or ``unchanged`` (this id was indexed already with the same
+    content). ``cluster`` is the copy group, ``canonical`` the member shown for it and
+    ``reason`` why; ``story`` is the story (copies nest inside it), ``story_canonical`` and
+    ``story_reason`` its canonical and why. ``cluster`` and ``story`` are ``None`` only for
+    :meth:`dedup.Index.query` of an article that would start a new one.
     """
 
     id: str
@@ -34,10 +36,13 @@ class Decision:
     canonical: str | None
     reason: str
     matches: tuple[Match, ...] = ()
+    story_canonical: str | None = None
+    story_reason: str = ""
 
     @property
     def is_canonical(self) -> bool:
-        return self.canonical == self.id
+        """Whether this article is the one shown for its story."""
+        return self.story_canonical == self.id
 
     @property
     def is_duplicate(self) -> bool:

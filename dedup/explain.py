@@ -1,4 +1,5 @@
-"""Why two indexed articles are (or are not) copies: the scores and the passages they share."""
+"""Why two indexed articles are (or are not) copies or one story: scores, shared passages,
+shared terms and quotes, and the date gap."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from dedup.params import Params
 from dedup.shingles import shingle_hashes
 from dedup.sketch import estimate_jaccard
 from dedup.store import Store
+from dedup.stories import StoryEvidence, StoryParams, compare, same_story
+from dedup.storytier import decode_features
 from dedup.verify import is_near_copy, overlap
 
 
@@ -29,13 +32,18 @@ class Explanation:
     same_story: bool
     recorded: str | None  # the relation stored in matches, if the pair was verified directly
     passages: tuple[str, ...]
+    story: StoryEvidence | None = None  # the story tier's comparison
+    story_verdict: bool = False
 
 
-def explain(store: Store, params: Params, a: str, b: str, max_passages: int = 3) -> Explanation:
+def explain(
+    store: Store, params: Params, story_params: StoryParams, a: str, b: str, max_passages: int = 3
+) -> Explanation:
     rows = {}
     for aid in (a, b):
         row = store.execute(
-            "SELECT a.text, a.copy, a.story, t.body, t.signature, t.shingle_set FROM articles a "
+            "SELECT a.text, a.copy, a.story, t.body, t.signature, t.shingle_set, t.story_features "
+            "FROM articles a "
             "JOIN texts t ON t.id = a.text WHERE a.id = ?", (aid,)
         ).fetchone()
         if row is None:
@@ -48,7 +56,11 @@ def explain(store: Store, params: Params, a: str, b: str, max_passages: int = 3)
     recorded = store.execute(
         "SELECT relation FROM matches WHERE (a = ? AND b = ?) OR (a = ? AND b = ?)", (a, b, b, a)
     ).fetchone()
+    story = None
+    if ra[6] and rb[6]:
+        story = compare(decode_features(ra[6]), decode_features(rb[6]), story_params)
     return Explanation(
+        story=story, story_verdict=story is not None and same_story(story, story_params),
         a=a, b=b, same_text=ra[0] == rb[0],
         jaccard_estimate=round(estimate_jaccard(sig_a, sig_b), 4),
         jaccard=round(o.jaccard, 4), a_in_b=round(o.a_in_b, 4), b_in_a=round(o.b_in_a, 4),

@@ -24,10 +24,10 @@ FIELDS = (
 
 _SQL = """
 SELECT a.id, a.path, a.title, a.source, a.url, a.published, a.copy, a.story, a.text,
-       c.canonical, c.size, ca.text AS canonical_text, ca.copy AS canonical_copy
+       s.canonical, s.size, ca.text AS canonical_text, ca.copy AS canonical_copy
 FROM articles a
-JOIN clusters c ON c.id = a.story
-LEFT JOIN articles ca ON ca.id = c.canonical
+JOIN stories s ON s.id = a.story
+LEFT JOIN articles ca ON ca.id = s.canonical
 ORDER BY a.story, a.copy, a.rowid
 """
 

@@ -27,11 +27,20 @@ from dedup.article import Article, parse_published
 from dedup.canonical import Choice, Member, choose
 from dedup.clusters import Clusters, Merge
 from dedup.decision import Decision, Match, Skipped
-from dedup.errors import ArticleError, UnknownArticle
+from dedup.errors import ArticleError, ConfigMismatch, UnknownArticle
 from dedup.lsh import BandIndex
 from dedup.params import Params
 from dedup.pipeline import Prepared, Preparer
 from dedup.store import Store
+from dedup.stories import StoryParams
+from dedup.storytier import (
+    COPY_LINK,
+    Changes,
+    StoryTier,
+    decode_features,
+    encode_features,
+    evidence_json,
+)
 from dedup.verify import Overlap, is_near_copy, overlap, plausible
 
 log = logging.getLogger(__name__)
@@ -55,12 +64,13 @@ class _Art:
 class Index:
     """A duplicate index. Open it with :meth:`Index.open`; use it as a context manager."""
 
-    def __init__(self, store: Store, params: Params) -> None:
+    def __init__(self, store: Store, params: Params, story_params: StoryParams) -> None:
         self.store = store
         self.params = params
-        self.preparer = Preparer(params)
+        self.story_params = story_params
+        self.preparer = Preparer(params, story_params)
         self.timings: dict[str, float] = dict.fromkeys(
-            ("extract", "shingle", "sketch", "lsh", "verify", "cluster", "store"), 0.0
+            ("extract", "shingle", "sketch", "story", "lsh", "verify", "cluster", "store"), 0.0
         )
         self._run: int | None = None
         self._load()
@@ -68,23 +78,43 @@ class Index:
     # -- opening and closing -------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path | None = None, params: Params | None = None) -> Index:
+    def open(
+        cls,
+        path: str | Path | None = None,
+        params: Params | None = None,
+        story_params: StoryParams | None = None,
+    ) -> Index:
         """Open (or create) the index in the SQLite file ``path``; ``None`` keeps it in memory.
 
-        An existing index keeps its sketch parameters: passing others raises
-        :class:`~dedup.errors.ConfigMismatch` naming what differs.
+        An existing index keeps its sketch parameters (and the story tier's): passing
+        others raises :class:`~dedup.errors.ConfigMismatch` naming what differs.
         """
         store = Store(path)
         try:
+            where = f"the index {str(path)!r}"
             stored = store.params()
             if stored is None:
                 params = params or Params()
             elif params is None:
                 params = stored
             else:
-                stored.check_compatible(params, f"the index {str(path)!r}")
+                stored.check_compatible(params, where)
+            raw = store.get_config("story_params")
+            stored_story = None if raw is None else StoryParams.from_dict(json.loads(raw))
+            if stored_story is None:
+                story_params = story_params or StoryParams()
+            elif story_params is None:
+                story_params = stored_story
+            else:
+                diffs = stored_story.sketch_differences(story_params)
+                if diffs:
+                    raise ConfigMismatch(
+                        f"{where} was built with other story parameters ({'; '.join(diffs)}); "
+                        "open it with the stored parameters, or index into a new database"
+                    )
             store.set_config("params", params.to_json())
-            return cls(store, params)
+            store.set_config("story_params", json.dumps(story_params.to_dict(), sort_keys=True))
+            return cls(store, params, story_params)
         except BaseException:
             store.close()
             raise
@@ -144,6 +174,15 @@ class Index:
             self._lsh.insert_many(
                 ids, [self._lsh.keys(f, ld) for f, ld in zip(fsig, lsig, strict=True)]
             )
+        self.stories = StoryTier(self.story_params)
+        for tid, raw in self.store.execute("SELECT id, story_features FROM texts ORDER BY id"):
+            self.stories.load(tid, decode_features(raw))
+        for a_text, b_text, relation, score in self.store.execute(
+            "SELECT a_text, b_text, relation, score FROM matches WHERE relation IN ('near', 'story') "
+            "ORDER BY rowid"
+        ):
+            self.stories.load_link(a_text, b_text, COPY_LINK if relation == "near" else score)
+        self.stories.settle()
         for aid, tid, words, published, attribution, content_hash, copy in self.store.execute(
             "SELECT id, text, words, published, attribution, content_hash, copy FROM articles "
             "ORDER BY rowid"
@@ -158,6 +197,10 @@ class Index:
         self._canonical: dict[int, Choice] = {
             cid: Choice(canon, reason)
             for cid, canon, reason in self.store.execute("SELECT id, canonical, reason FROM clusters")
+        }
+        self._story_canonical: dict[int, Choice] = {
+            sid: Choice(canon, reason)
+            for sid, canon, reason in self.store.execute("SELECT id, canonical, reason FROM stories")
         }
 
     # -- runs ------------------------------------------------------------------------------
@@ -182,9 +225,11 @@ class Index:
     def end_run(self, counts: dict[str, Any], status: str = "completed") -> None:
         if self._run is None:
             return
-        allowed = {"read", "skipped", "new", "exact", "near", "unchanged", "removed", "seconds"}
+        allowed = {"read", "skipped", "new", "exact", "near", "story", "unchanged", "removed",
+                   "seconds"}
         fields = {k: v for k, v in counts.items() if k in allowed}
         fields["clusters"] = len(self.clusters)
+        fields["stories"] = len(self.stories)
         sets = ", ".join(f"[{k}] = ?" for k in fields)
         with self.store.transaction():
             self.store.execute(
@@ -241,7 +286,9 @@ class Index:
             return
         from dedup.workers import prepare_in_pool
 
-        yield from prepare_in_pool(self.params, articles, workers, self._is_unchanged)
+        yield from prepare_in_pool(
+            self.params, self.story_params, articles, workers, self._is_unchanged
+        )
 
     def _is_unchanged(self, article: Article) -> bool:
         known = self._articles.get(article.id)
@@ -272,13 +319,15 @@ class Index:
             matches: tuple[Match, ...] = (Match(rep, 1.0, 1.0, "exact"),)
             status = "exact"
             cluster = self.clusters.cluster(text)
-            self._insert_article(p, text, cluster, status)
+            self._insert_article(p, text, cluster, self.stories.label[text], status)
             t0 = time.perf_counter()
             self.store.execute(
-                "INSERT OR REPLACE INTO matches VALUES (?, ?, ?, ?, 1.0, 1.0, 'exact', ?)",
+                "INSERT OR REPLACE INTO matches (a, b, a_text, b_text, jaccard, containment, "
+                "relation, run) VALUES (?, ?, ?, ?, 1.0, 1.0, 'exact', ?)",
                 (aid, rep, text, text, self._run),
             )
             timings["store"] += time.perf_counter() - t0
+            stories = {self.stories.label[text]}
         else:
             verified, keys = self._candidates(p)
             text = self._new_text(p, keys)
@@ -291,15 +340,87 @@ class Index:
                 cluster, merges = self.clusters.new(text), []
                 status = "new"
             timings["cluster"] += time.perf_counter() - t0
-            self._insert_article(p, text, cluster, status)
-            matches = self._record_matches(aid, text, verified)
+            links, stories = self._story(p, text, [c for c, _ in verified])
+            if links and status == "new":
+                status = "story"
+            self._insert_article(p, text, cluster, self.stories.label[text], status)
+            matches = self._record_matches(aid, text, verified) + links
             self._record_merges(merges)
         choice = self._recanonical(cluster)
-        e, s, k = p.seconds
+        story = self.stories.label[text]
+        story_choice = Choice(aid, "only member")
+        for sid in sorted(stories):
+            picked = self._restory(sid)
+            if sid == story:
+                story_choice = picked
+        e, s, k, st = p.seconds
         timings["extract"] += e
         timings["shingle"] += s
         timings["sketch"] += k
-        return Decision(aid, status, cluster, cluster, choice.canonical, choice.reason, matches)
+        timings["story"] += st
+        return Decision(aid, status, cluster, story, choice.canonical, choice.reason, matches,
+                        story_choice.canonical, story_choice.reason)
+
+    def _story(
+        self, p: Prepared, text: int, copies: list[int]
+    ) -> tuple[tuple[Match, ...], set[int]]:
+        """Put a new text in its story: links found, and the stories whose members changed."""
+        assert p.story is not None
+        t0 = time.perf_counter()
+        before = {self.stories.label[c] for c in copies}
+        links, changed = self.stories.add(text, p.story, copies)
+        touched = before | {self.stories.label[o] for o, _ in links}
+        touched |= self._apply_story_changes(changed, skip=text)
+        self.timings["story"] += time.perf_counter() - t0
+        t1 = time.perf_counter()
+        st = self.store
+        st.execute("UPDATE texts SET story_features = ? WHERE id = ?",
+                   (encode_features(p.story), text))
+        rows, out = [], []
+        for other, evidence in links:
+            rep = self._text_articles[other][0]
+            rows.append((p.article.id, rep, text, other, "story", round(evidence.score, 4),
+                         evidence_json(evidence), self._run))
+            out.append(Match(rep, 0.0, 0.0, "story", round(evidence.score, 4)))
+        st.executemany(
+            "INSERT OR REPLACE INTO matches (a, b, a_text, b_text, relation, score, evidence, run) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self.timings["store"] += time.perf_counter() - t1
+        out.sort(key=lambda m: (-(m.score or 0.0), m.id))
+        return tuple(out[:_MAX_MATCHES]), touched
+
+    def _apply_story_changes(self, changed: Changes, skip: int | None = None) -> set[int]:
+        """Write the new story ids of texts that moved; return every story id involved."""
+        touched: set[int] = set()
+        for t, (old, new) in changed.items():
+            if t != skip:
+                self.store.execute("UPDATE articles SET story = ? WHERE text = ?", (new, t))
+            touched.add(new)
+            if old is not None:
+                touched.add(old)
+        return touched
+
+    def _restory(self, story: int) -> Choice:
+        """Recompute a story's canonical (or drop the story if it has no member left)."""
+        t0 = time.perf_counter()
+        texts = self.stories.members(story) if story in self.stories.label else []
+        texts = [t for t in texts if t in self._text_articles]
+        if not texts:
+            self.store.execute("DELETE FROM stories WHERE id = ?", (story,))
+            self._story_canonical.pop(story, None)
+            return Choice("", "no member")
+        members = [self._articles[a].member for t in texts for a in self._text_articles[t]]
+        choice = choose(members, self._contains)
+        self.timings["cluster"] += time.perf_counter() - t0
+        self.store.execute(
+            "INSERT INTO stories (id, canonical, reason, size, texts, updated_run) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET canonical = excluded.canonical, "
+            "reason = excluded.reason, size = excluded.size, texts = excluded.texts, "
+            "updated_run = excluded.updated_run",
+            (story, choice.canonical, choice.reason, len(members), len(texts), self._run),
+        )
+        self._story_canonical[story] = choice
+        return choice
 
     def _candidates(self, p: Prepared) -> tuple[list[tuple[int, Overlap]], list[int]]:
         """Texts verified as near copies of ``p``, by LSH candidates then exact overlap."""
@@ -349,7 +470,9 @@ class Index:
         self.timings["store"] += time.perf_counter() - t0
         return text
 
-    def _insert_article(self, p: Prepared, text: int, cluster: int, status: str) -> None:
+    def _insert_article(
+        self, p: Prepared, text: int, cluster: int, story: int, status: str
+    ) -> None:
         a, x = p.article, p.extracted
         published = x.published or a.published
         member = Member(a.id, text, p.words, parse_published(published), x.attribution)
@@ -362,7 +485,7 @@ class Index:
             "content_hash, file, run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (a.id, a.path, x.title or a.title, x.source or a.source, a.url, published,
              json.dumps(list(x.attribution)), x.dateline, x.byline, x.method, text,
-             p.body_hash, p.words, cluster, cluster, status, p.content_hash,
+             p.body_hash, p.words, cluster, story, status, p.content_hash,
              a.origin, self._run),
         )
         self.timings["store"] += time.perf_counter() - t0
@@ -379,15 +502,16 @@ class Index:
             rep = self._text_articles[cand][0]
             rows.append((aid, rep, text, cand, o.jaccard, o.containment, "near", self._run))
             out.append(Match(rep, round(o.jaccard, 4), round(o.containment, 4), "near"))
-        self.store.executemany("INSERT OR REPLACE INTO matches VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self.store.executemany(
+            "INSERT OR REPLACE INTO matches (a, b, a_text, b_text, jaccard, containment, relation, "
+            "run) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
         self.timings["store"] += time.perf_counter() - t0
         out.sort(key=lambda m: (-m.jaccard, -m.containment, m.id))
         return tuple(out[:_MAX_MATCHES])
 
     def _record_merges(self, merges: list[Merge], kind: str = "merge") -> None:
         for m in merges:
-            self.store.execute("UPDATE articles SET copy = ?, story = ? WHERE copy = ?",
-                               (m.kept, m.kept, m.absorbed))
+            self.store.execute("UPDATE articles SET copy = ? WHERE copy = ?", (m.kept, m.absorbed))
             self.store.execute("DELETE FROM clusters WHERE id = ?", (m.absorbed,))
             self.store.execute("INSERT INTO merges (run, kept, absorbed, kind) VALUES (?, ?, ?, ?)",
                                (self._run, m.kept, m.absorbed, kind))
@@ -419,6 +543,7 @@ class Index:
                 st.execute("UPDATE matches SET a = ? WHERE a = ?", (new_rep, aid))
                 st.execute("UPDATE matches SET b = ? WHERE b = ?", (new_rep, aid))
             self._refresh_cluster(cluster)
+            self._restory(self.stories.label[text])
             return
         del self._text_articles[text]
         row = st.execute("SELECT hash, signature, lead FROM texts WHERE id = ?", (text,)).fetchone()
@@ -443,13 +568,16 @@ class Index:
         for new_id in created:
             members = self.clusters.members(new_id)
             st.execute(
-                f"UPDATE articles SET copy = ?, story = ? WHERE text IN ({','.join('?' * len(members))})",
-                (new_id, new_id, *members),
+                f"UPDATE articles SET copy = ? WHERE text IN ({','.join('?' * len(members))})",
+                (new_id, *members),
             )
             st.execute("INSERT INTO merges (run, kept, absorbed, kind) VALUES (?, ?, ?, 'split')",
                        (self._run, cluster, new_id))
             self._recanonical(new_id)
         self._refresh_cluster(cluster)
+        old_story = self.stories.label[text]
+        for sid in sorted(self._apply_story_changes(self.stories.remove(text)) | {old_story}):
+            self._restory(sid)
 
     def _refresh_cluster(self, cluster: int) -> None:
         if cluster in self.clusters:
@@ -513,23 +641,35 @@ class Index:
         p = self.preparer.prepare(article, sketch=False)
         text = self._by_hash.get(p.body_hash)
         if text is not None:
-            cluster = self.clusters.cluster(text)
             rep = self._text_articles[text][0]
-            choice = self._canonical[cluster]
-            return Decision(article.id, "exact", cluster, cluster, choice.canonical, choice.reason,
-                            (Match(rep, 1.0, 1.0, "exact"),))
+            return self._would_join(article.id, "exact", text, (Match(rep, 1.0, 1.0, "exact"),))
         verified, _ = self._candidates(p)
-        if not verified:
+        if verified:
+            matches = sorted(
+                (Match(self._text_articles[c][0], round(o.jaccard, 4), round(o.containment, 4),
+                       "near") for c, o in verified),
+                key=lambda m: (-m.jaccard, -m.containment, m.id),
+            )
+            oldest = min(verified, key=lambda v: self.clusters.cluster(v[0]))[0]
+            return self._would_join(article.id, "near", oldest, tuple(matches[:_MAX_MATCHES]))
+        assert p.story is not None
+        links = self.stories.find(p.story)
+        if not links:
             return Decision(article.id, "new", None, None, None, "nothing like it indexed")
-        clusters = sorted({self.clusters.cluster(c) for c, _ in verified})
-        choice = self._canonical[clusters[0]]
-        matches = sorted(
-            (Match(self._text_articles[c][0], round(o.jaccard, 4), round(o.containment, 4), "near")
-             for c, o in verified),
-            key=lambda m: (-m.jaccard, -m.containment, m.id),
-        )
-        return Decision(article.id, "near", clusters[0], clusters[0], choice.canonical,
-                        choice.reason, tuple(matches[:_MAX_MATCHES]))
+        links.sort(key=lambda link: (-link[1].score, link[0]))
+        related = tuple(Match(self._text_articles[t][0], 0.0, 0.0, "story", round(e.score, 4))
+                        for t, e in links[:_MAX_MATCHES])
+        story = min(self.stories.label[t] for t, _ in links)
+        choice = self._story_canonical[story]
+        return Decision(article.id, "story", None, story, None, "no copy indexed", related,
+                        choice.canonical, choice.reason)
+
+    def _would_join(self, aid: str, status: str, text: int, matches: tuple[Match, ...]) -> Decision:
+        cluster = self.clusters.cluster(text)
+        story = self.stories.label[text]
+        choice, story_choice = self._canonical[cluster], self._story_canonical[story]
+        return Decision(aid, status, cluster, story, choice.canonical, choice.reason, matches,
+                        story_choice.canonical, story_choice.reason)
 
     def export(self) -> Iterator[dict[str, Any]]:
         """One record per article: its copy group, story, canonical, relation and similarity."""
@@ -546,8 +686,11 @@ class Index:
         if info is None:
             raise UnknownArticle(f"no article {aid!r} in the index")
         cluster = self.clusters.cluster(info.text)
+        story = self.stories.label[info.text]
         choice = self._canonical[cluster]
-        return Decision(aid, status, cluster, cluster, choice.canonical, choice.reason)
+        story_choice = self._story_canonical[story]
+        return Decision(aid, status, cluster, story, choice.canonical, choice.reason, (),
+                        story_choice.canonical, story_choice.reason)
 
     # -- transactions ---------------------------------------------------------------------
 

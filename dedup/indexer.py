@@ -38,9 +38,11 @@ class RunSummary:
     new: int = 0
     exact: int = 0
     near: int = 0
+    story: int = 0
     unchanged: int = 0
     removed: int = 0
     clusters: int = 0
+    stories: int = 0
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -107,7 +109,7 @@ class _Run:
                 done += 1
                 if isinstance(decision, Skipped):
                     self.problem(Problem(decision.id, decision.reason))
-                elif decision.status in ("new", "exact", "near", "unchanged"):
+                elif decision.status in ("new", "exact", "near", "story", "unchanged"):
                     setattr(summary, decision.status, getattr(summary, decision.status) + 1)
                 if on_decision is not None:
                     on_decision(decision)
@@ -122,6 +124,7 @@ class _Run:
         finally:
             summary.seconds = round(time.perf_counter() - started, 3)
             summary.clusters = len(index.clusters)
+            summary.stories = len(index.stories)
             summary.timings = {"read": self.read_seconds, **index.timings}
             with index.store.transaction():
                 index.store.executemany(

@@ -13,17 +13,16 @@ import numpy as np
 import numpy.typing as npt
 import xxhash
 
-from dedup.article import Article
+from dedup.article import Article, parse_published
 from dedup.errors import ArticleError
 from dedup.extract import Extracted, Extractor
 from dedup.normalise import normalise
 from dedup.params import Params
 from dedup.shingles import shingle_set, text_shingles
 from dedup.sketch import Sketcher
+from dedup.stories import StoryFeatures, StoryParams, story_features
 
 U32 = npt.NDArray[np.uint32]
-
-STAGES = ("extract", "shingle", "sketch")
 
 
 @dataclass(slots=True)
@@ -39,14 +38,16 @@ class Prepared:
     shingles: U32 | None = None
     signature: U32 | None = None
     lead: U32 | None = None
-    seconds: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    story: StoryFeatures | None = None
+    seconds: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # extract .. story
 
 
 class Preparer:
     """Holds the extractor and the MinHash permutations; one per process."""
 
-    def __init__(self, params: Params) -> None:
+    def __init__(self, params: Params, story_params: StoryParams | None = None) -> None:
         self.params = params
+        self.story_params = story_params or StoryParams()
         self.extractor = Extractor()
         self.sketcher = Sketcher(params.num_perm, params.seed, params.lead_shingles)
 
@@ -62,13 +63,13 @@ class Preparer:
         body_hash = xxhash.xxh3_128_hexdigest(normalised.encode("utf-8", "surrogatepass"))
         prepared = Prepared(article, article.content_hash, extracted, body_hash, count, ordered)
         t2 = time.perf_counter()
-        prepared.seconds = (t1 - t0, t2 - t1, 0.0)
+        prepared.seconds = (t1 - t0, t2 - t1, 0.0, 0.0)
         if sketch:
             self.sketch(prepared)
         return prepared
 
     def sketch(self, prepared: Prepared) -> None:
-        """Fill in the shingle set and the signatures."""
+        """Fill in the shingle set, the signatures and the story features."""
         if prepared.shingles is not None:
             return
         t0 = time.perf_counter()
@@ -79,5 +80,11 @@ class Preparer:
         prepared.signature, prepared.lead = self.sketcher.sketch(ordered)
         t2 = time.perf_counter()
         prepared.ordered = None  # not needed any more; don't ship them back from workers
-        e, s, k = prepared.seconds
-        prepared.seconds = (e, s + t1 - t0, k + t2 - t1)
+        a, x = prepared.article, prepared.extracted
+        prepared.story = story_features(
+            x.title or a.title, x.body, parse_published(x.published or a.published),
+            self.story_params,
+        )
+        t3 = time.perf_counter()
+        e, s, k, st = prepared.seconds
+        prepared.seconds = (e, s + t1 - t0, k + t2 - t1, st + t3 - t2)

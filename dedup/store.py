@@ -7,7 +7,9 @@ Tables (browse them with Datasette or any SQLite tool):
 - ``texts``: one row per distinct normalised body: its hash, body, word and shingle
   counts, and the sketches (MinHash signature, lead signature, shingle set) as blobs.
 - ``clusters``: copy groups: id, canonical article, the reason, size.
-- ``matches``: verified pairs: a, b (article ids), jaccard, containment, relation.
+- ``stories``: stories (rewrites of one event, copies included): id, canonical, reason, size.
+- ``matches``: verified pairs: a, b (article ids), jaccard, containment, relation
+  (``exact``, ``near``, ``story``), and for story links the score and the evidence.
 - ``merges``: which cluster absorbed which, in which run.
 - ``runs``, ``problems``, ``files``, ``config``: runs and their counts, per-file
   problems, what was read (for re-indexing only what changed), the parameters.
@@ -40,7 +42,7 @@ SCHEMA_VERSION = 1
 _TABLES: dict[str, tuple[dict[str, Any], str | tuple[str, ...]]] = {
     "texts": (
         {"id": int, "hash": str, "words": int, "shingles": int, "body": str,
-         "signature": bytes, "lead": bytes, "shingle_set": bytes},
+         "signature": bytes, "lead": bytes, "shingle_set": bytes, "story_features": str},
         "id",
     ),
     "articles": (
@@ -55,17 +57,22 @@ _TABLES: dict[str, tuple[dict[str, Any], str | tuple[str, ...]]] = {
          "created_run": int, "updated_run": int},
         "id",
     ),
+    "stories": (
+        {"id": int, "canonical": str, "reason": str, "size": int, "texts": int,
+         "updated_run": int},
+        "id",
+    ),
     "matches": (
         {"a": str, "b": str, "a_text": int, "b_text": int, "jaccard": float,
-         "containment": float, "relation": str, "run": int},
+         "containment": float, "relation": str, "score": float, "evidence": str, "run": int},
         ("a", "b"),
     ),
     "merges": ({"run": int, "kept": int, "absorbed": int, "kind": str}, ()),
     "runs": (
         {"id": int, "started": str, "finished": str, "status": str, "version": str,
          "params": str, "sources": str, "read": int, "skipped": int, "new": int,
-         "exact": int, "near": int, "unchanged": int, "removed": int, "clusters": int,
-         "seconds": float},
+         "exact": int, "near": int, "story": int, "unchanged": int, "removed": int,
+         "clusters": int, "stories": int, "seconds": float},
         "id",
     ),
     "problems": ({"run": int, "source": str, "line": int, "reason": str}, ()),
@@ -82,6 +89,7 @@ _INDEXES = [
     ("articles", ["copy"]),
     ("articles", ["story"]),
     ("articles", ["file"]),
+    ("matches", ["relation"]),
     ("texts", ["hash"]),
     ("matches", ["a_text"]),
     ("matches", ["b_text"]),

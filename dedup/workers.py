@@ -15,13 +15,14 @@ from dedup.decision import Skipped
 from dedup.errors import ArticleError
 from dedup.params import Params
 from dedup.pipeline import Prepared, Preparer
+from dedup.stories import StoryParams
 
 _preparer: Preparer | None = None
 
 
-def _init(params: Params) -> None:
+def _init(params: Params, story_params: StoryParams) -> None:
     global _preparer  # noqa: PLW0603 - one Preparer per worker process, built once
-    _preparer = Preparer(params)
+    _preparer = Preparer(params, story_params)
 
 
 def _prepare(item: Article | None) -> Prepared | Skipped | None:
@@ -36,6 +37,7 @@ def _prepare(item: Article | None) -> Prepared | Skipped | None:
 
 def prepare_in_pool(
     params: Params,
+    story_params: StoryParams,
     articles: Iterable[Article],
     workers: int,
     unchanged: Callable[[Article], bool],
@@ -52,7 +54,7 @@ def prepare_in_pool(
     def next_chunk() -> list[Article]:
         return list(islice(source, chunk))
 
-    with ctx.Pool(workers, initializer=_init, initargs=(params,)) as pool:
+    with ctx.Pool(workers, initializer=_init, initargs=(params, story_params)) as pool:
         current = next_chunk()
         while current:
             todo = [None if unchanged(a) else a for a in current]

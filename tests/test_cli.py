@@ -41,7 +41,7 @@ def test_index_seeds_prints_a_summary(runner: CliRunner, db_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "read 5 articles" in result.output
     assert "exact copies 0, near copies 0" in result.output
-    assert "clusters 5" in result.output
+    assert "copy groups 5, stories 3" in result.output
 
 
 def test_index_twice_skips_unchanged_files(runner: CliRunner, seeds_db: Path) -> None:
@@ -182,7 +182,7 @@ def test_stats(runner: CliRunner, seeds_db: Path) -> None:
     assert "articles: 5" in result.output
 
 
-@pytest.mark.parametrize("command", ["export", "clusters", "stats", "show x", "explain x y"])
+@pytest.mark.parametrize("command", ["export", "clusters", "stories", "stats", "show x", "explain x y"])
 def test_reading_commands_need_an_existing_index(
     runner: CliRunner, tmp_path: Path, command: str
 ) -> None:
@@ -229,3 +229,12 @@ def test_same_id_from_two_folders_is_reported(runner: CliRunner, tmp_path: Path)
     assert result.exit_code == 0, result.output
     assert "duplicate id 'same.txt'" in result.output
     assert "articles: 1" in runner.invoke(cli, ["stats", "--db", str(db)]).output
+
+
+def test_stories_lists_the_seed_story(runner: CliRunner, seeds_db: Path) -> None:
+    result = runner.invoke(cli, ["stories", "--db", str(seeds_db)])
+    assert result.exit_code == 0, result.output
+    assert "3 articles, 3 copy groups" in result.output
+    assert "004_88897482dd4b4aba.txt" in result.output
+    none = runner.invoke(cli, ["stories", "--db", str(seeds_db), "--min-size", "4"])
+    assert "no story with 4 or more" in none.output

@@ -21,7 +21,8 @@ Generated from `dedup --help` and each command's `--help` (regenerate with
 
 def render_cli() -> str:
     runner = CliRunner()
-    parts = [_HEADER, "## dedup\n", "```", runner.invoke(cli, ["--help"], terminal_width=100, prog_name="dedup").output.rstrip(), "```\n"]
+    top = runner.invoke(cli, ["--help"], terminal_width=100, prog_name="dedup").output.rstrip()
+    parts = [_HEADER, "## dedup\n", "```", top, "```\n"]
     assert isinstance(cli, click.Group)
     for name in sorted(cli.commands):
         text = runner.invoke(cli, [name, "--help"], terminal_width=100, prog_name="dedup").output.rstrip()

@@ -1,0 +1,177 @@
+"""The story tier inside the index: which texts report the same event, with stable ids.
+
+Wraps :mod:`dedup.stories` (features, candidate index, verdict, time-windowed clustering)
+for the index: texts are the keys, near copies are linked first (copies nest inside
+stories), and a story's id is the id of its oldest text, so when stories merge the older id
+survives and the same input always gives the same ids. After each change it reports which
+texts changed story, so the store can be updated for those only.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from dedup.clusters import Clusters
+from dedup.stories import (
+    StoryClusters,
+    StoryEvidence,
+    StoryFeatures,
+    StoryIndex,
+    StoryParams,
+    compare,
+    same_story,
+)
+
+Changes = dict[int, tuple[int | None, int]]  # text -> (story id before, story id now)
+
+COPY_LINK = 2.0
+"""Score of a near-copy link: above any story score, so copies are joined first."""
+
+
+class StoryTier:
+    """Story state of an index: features, candidate index, links and story labels."""
+
+    def __init__(self, params: StoryParams) -> None:
+        self.params = params
+        self.features: dict[int, StoryFeatures] = {}
+        self._index = StoryIndex(params)
+        self._edges: list[tuple[int, int, float]] = []
+        self._rebuild_clusters()
+        self.label: dict[int, int] = {}  # text -> story id (its oldest text)
+
+    def _rebuild_clusters(self) -> None:
+        self._clusters = StoryClusters(self.params)
+        # Connected components of all links: a new link can reshape the stories of its
+        # whole component (the time window splits components into stories).
+        self._components = Clusters()
+
+    def __len__(self) -> int:
+        return len(set(self.label.values()))
+
+    def members(self, story: int) -> list[int]:
+        return sorted(t for t in self._components.members(self._components.cluster(story))
+                      if self.label.get(t) == story)
+
+    # -- building --------------------------------------------------------------------------
+
+    def load(self, text: int, feats: StoryFeatures) -> None:
+        """Restore a stored text (links come after, with :meth:`load_link`)."""
+        self._register(text, feats)
+
+    def load_link(self, a: int, b: int, score: float) -> None:
+        if a in self.features and b in self.features:
+            self._link(a, b, score)
+
+    def settle(self) -> dict[int, int]:
+        """Labels of every text after loading; returns them."""
+        self.label = {t: self._clusters.story_of(t) for t in self.features}
+        return self.label
+
+    def _register(self, text: int, feats: StoryFeatures) -> None:
+        self.features[text] = feats
+        self._clusters.add(text, feats)
+        self._components.load(text, text)
+        self._index.add(text, feats)
+        self.label.setdefault(text, text)
+
+    def _link(self, a: int, b: int, score: float) -> None:
+        self._edges.append((a, b, score))
+        self._clusters.link(a, b, score)
+        self._components.union([self._components.cluster(a), self._components.cluster(b)])
+
+    def find(self, feats: StoryFeatures) -> list[tuple[int, StoryEvidence]]:
+        """The indexed texts that tell the same story as ``feats``, with the evidence."""
+        links = []
+        for other in self._index.candidates(feats):
+            evidence = compare(feats, self.features[other], self.params)
+            if same_story(evidence, self.params):
+                links.append((other, evidence))
+        return links
+
+    def add(
+        self, text: int, feats: StoryFeatures, copies: Iterable[int]
+    ) -> tuple[list[tuple[int, StoryEvidence]], Changes]:
+        """Add a new text; link its near copies and the texts that tell the same story.
+
+        Returns the story links found (other text, evidence) and the texts whose story id
+        changed (text -> (old id or None, new id)), the new text included.
+        """
+        links = self.find(feats)
+        self._register(text, feats)
+        self.label.pop(text)
+        for other in copies:
+            self._link(text, other, COPY_LINK)
+        for other, evidence in links:
+            self._link(text, other, evidence.score)
+        return links, self._relabel(self._components.members(self._components.cluster(text)))
+
+    def remove(self, text: int) -> Changes:
+        """Take a text out; rebuild the stories without it. Returns the changed labels.
+
+        The clustering keeps no undo, so the links of the remaining texts are replayed:
+        linear in the index, and only run when a file changed or an article was removed.
+        """
+        self.features.pop(text, None)
+        self._index.remove(text)
+        self.label.pop(text, None)
+        self._edges = [e for e in self._edges if text not in e[:2]]
+        edges = self._edges
+        self._rebuild_clusters()
+        self._edges = []
+        for t, feats in self.features.items():
+            self._clusters.add(t, feats)
+            self._components.load(t, t)
+        for a, b, score in edges:
+            self._link(a, b, score)
+        return self._relabel(list(self.features))
+
+    def _relabel(self, texts: Iterable[int]) -> Changes:
+        changed = {}
+        for t in texts:
+            new = self._clusters.story_of(t)
+            old = self.label.get(t)
+            if old != new:
+                self.label[t] = new
+                changed[t] = (old, new)
+        return changed
+
+
+def evidence_json(evidence: StoryEvidence) -> str:
+    """The evidence of a story link, as stored in ``matches.evidence``."""
+    return json.dumps(_plain(dataclasses.asdict(evidence)), sort_keys=True)
+
+
+def encode_features(feats: StoryFeatures) -> str:
+    """Story features as JSON (bytes as base64), for the ``texts`` table."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(feats):
+        value = getattr(feats, f.name)
+        out[f.name] = {"b64": base64.b64encode(value).decode()} if isinstance(value, bytes) else value
+    return json.dumps(out)
+
+
+def decode_features(raw: str) -> StoryFeatures:
+    data = json.loads(raw)
+    values = {}
+    for f in dataclasses.fields(StoryFeatures):
+        value = data.get(f.name)
+        if isinstance(value, dict) and "b64" in value:
+            value = base64.b64decode(value["b64"])
+        elif isinstance(value, list):
+            value = tuple(value)
+        values[f.name] = value
+    return StoryFeatures(**values)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    return value
