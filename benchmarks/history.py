@@ -193,13 +193,10 @@ def format_table(rows: list[Row], before: Mapping[str, Any] | None) -> str:
 
 # ------------------------------------------------------------------------- plot and docs
 def latest_by_size(history: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """The newest run of each feed size (one worker preferred), smallest size first."""
+    """The newest run of each feed size, smallest size first."""
     latest: dict[int, Mapping[str, Any]] = {}
     for record in history:
-        size = int(record["size"])
-        old = latest.get(size)
-        if old is None or record.get("workers", 1) <= old.get("workers", 1):
-            latest[size] = record
+        latest[int(record["size"])] = record
     return [latest[s] for s in sorted(latest)]
 
 
@@ -247,9 +244,9 @@ def plot(history: list[dict[str, Any]], path: Path) -> Path | None:
 
 def latest_markdown(history: list[dict[str, Any]]) -> str:
     """The newest run of each size as a Markdown table (the one docs/benchmarks.md shows)."""
-    head = ("| articles | articles/s | x datasketch | peak RSS MB | x datasketch memory "
+    head = ("| articles | workers | articles/s | x datasketch | peak RSS MB | x datasketch memory "
             "| bytes/article | add() p50 / p99 ms | copies found | false merges % "
-            "| copy F1 | story ARI | commit, date |\n" + "|---:" * 11 + "|---|\n")
+            "| copy F1 | story ARI | commit, date |\n" + "|---:" * 12 + "|---|\n")
     body = []
     for r in latest_by_size(history):
         def f(key: str, r: Mapping[str, Any] = r) -> str:
@@ -262,7 +259,7 @@ def latest_markdown(history: list[dict[str, Any]]) -> str:
                 return f"{x:.4f}" if key != "false_merge_pct" else f"{x:.3f}"
             return _fmt(x)
         body.append(
-            f"| {r['size']:,} | {f('articles_per_s')} | {f('speed_ratio')} "
+            f"| {r['size']:,} | {r.get('workers', 1)} | {f('articles_per_s')} | {f('speed_ratio')} "
             f"| {f('peak_rss_mb')} | {f('memory_ratio')} | {f('bytes_per_article')} "
             f"| {f('add_p50_ms')} / {f('add_p99_ms')} | {f('copy_recall')} "
             f"| {f('false_merge_pct')} | {f('copy_f1')} | {f('story_ari')} "
