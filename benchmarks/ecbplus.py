@@ -9,7 +9,10 @@ same report can score clusters made any other way (``dedup index`` and its expor
 
     python -m benchmarks.ecbplus                  # ECB+ and seeds at the default parameters
     python -m benchmarks.ecbplus --sweep          # threshold sensitivity table
-    python -m benchmarks.ecbplus --cost           # time an article: features, candidates, verify
+    python -m benchmarks.ecbplus --grid           # ARI over threshold x split_ncut
+    python -m benchmarks.ecbplus --cv 10          # tuned on half the topics, tested on the rest
+    python -m benchmarks.ecbplus --synthetic 6000 # story quality on the synthetic wire feed
+    python -m benchmarks.ecbplus --cost           # time an article: features, verify, stories
     python -m benchmarks.ecbplus --memory 100000  # bytes an article at 100k synthetic articles
     python -m benchmarks.ecbplus --json out.jsonl # also append the figures as one JSON line
 """
@@ -44,6 +47,7 @@ from dedup.stories import (
     same_story,
     story_features,
 )
+from dedup.stories.split import forget_cuts
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "ecbplus" / "ecbplus-dev.jsonl"
@@ -257,26 +261,122 @@ def sweep(docs: Sequence[Doc], params: StoryParams, thresholds: Sequence[float])
     return rows
 
 
+THRESHOLDS = tuple(round(0.16 + 0.02 * i, 2) for i in range(10))  # 0.16-0.34
+SPLITS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+def grid(
+    docs: Sequence[Doc],
+    params: StoryParams,
+    thresholds: Sequence[float] = THRESHOLDS,
+    splits: Sequence[float] = SPLITS,
+) -> list[dict[str, Any]]:
+    """Quality at each (threshold, split_ncut), the other parameters as given."""
+    feats, pairs = candidate_evidence(docs, params)
+    rows = []
+    for limit in splits:
+        for t in thresholds:
+            p = dataclasses.replace(params, threshold=t, split_ncut=limit)
+            row: dict[str, Any] = {"threshold": t, "split_ncut": limit}
+            row.update(ecbplus_quality(docs, decide(docs, feats, pairs, p)))
+            rows.append(row)
+    return rows
+
+
+def cross_validate(
+    docs: Sequence[Doc],
+    params: StoryParams,
+    rounds: int = 10,
+    thresholds: Sequence[float] = THRESHOLDS,
+    splits: Sequence[float] = SPLITS,
+) -> list[dict[str, Any]]:
+    """Tune (threshold, split_ncut) on half of the topics, test on the other half.
+
+    The first two rounds are the odd and the even topics each way; the others random
+    halves (fixed seed), each used both ways. Two ways to tune: the grid point of best ARI
+    on the tuning half (``peak``), and the point whose neighbourhood in the grid (it and the
+    points next to it) has the best mean ARI there (``plateau``, how the defaults were
+    chosen). Each row: the half tuned on, the values each way picks, the test half's ARI
+    and B-cubed F1 at them and at the defaults, and the best ARI the test half could have
+    had (tuned on itself).
+    """
+    topics = sorted({d.topic for d in docs}, key=lambda t: (len(t), t))
+    halves = [(topics[0::2], "odd topics"), (topics[1::2], "even topics")]
+    rng = random.Random(20240913)
+    for n in range(max(0, rounds - 2) // 2):
+        picked = sorted(rng.sample(topics, len(topics) // 2), key=lambda t: (len(t), t))
+        rest = [t for t in topics if t not in picked]
+        halves += [(picked, f"random {n + 1}a"), (rest, f"random {n + 1}b")]
+    out = []
+    for tune_topics, name in halves:
+        tune = [d for d in docs if d.topic in set(tune_topics)]
+        test = [d for d in docs if d.topic not in set(tune_topics)]
+        tuned = {(r["threshold"], r["split_ncut"]): r["ari"]
+                 for r in grid(tune, params, thresholds, splits)}
+        tested = {(r["threshold"], r["split_ncut"]): r
+                  for r in grid(test, params, thresholds, splits)}
+        peak = max(tuned, key=lambda k: tuned[k])
+        plateau = max(tuned, key=lambda k: _neighbourhood_mean(tuned, k, thresholds, splits))
+        default = ecbplus_quality(test, stream_stories(test, params)[0])
+        out.append({
+            "tuned_on": name,
+            "peak": f"{peak[0]}/{peak[1]}",
+            "test_ari_peak": tested[peak]["ari"],
+            "plateau": f"{plateau[0]}/{plateau[1]}",
+            "test_ari_plateau": tested[plateau]["ari"],
+            "test_bcubed_f1_plateau": tested[plateau]["bcubed_f1"],
+            "test_ari_defaults": default["ari"],
+            "test_bcubed_f1_defaults": default["bcubed_f1"],
+            "test_ari_best": max(r["ari"] for r in tested.values()),
+        })
+    return out
+
+
+def _neighbourhood_mean(
+    values: Mapping[tuple[float, float], float],
+    at: tuple[float, float],
+    thresholds: Sequence[float],
+    splits: Sequence[float],
+) -> float:
+    """Mean of ``values`` over a grid point and the points next to it (3 x 3 inside)."""
+    i, j = list(thresholds).index(at[0]), list(splits).index(at[1])
+    near = [values[(thresholds[a], splits[b])]
+            for a in range(max(0, i - 1), min(len(thresholds), i + 2))
+            for b in range(max(0, j - 1), min(len(splits), j + 2))]
+    return sum(near) / len(near)
+
+
 # ------------------------------------------------------------------ cost and memory
 def cost(docs: Sequence[Doc], params: StoryParams, repeat: int = 3) -> dict[str, float]:
-    """CPU microseconds an article (best of ``repeat``): features; candidates + verify."""
+    """CPU microseconds an article (best of ``repeat``): features; candidates, verification
+    and links; stories (the article's story asked after each article, as an index does)."""
     for d in docs:  # warm the rarity model and caches
         story_features(d.title, d.body, d.published, params)
-    best_f = best_v = float("inf")
+    best_f = best_v = best_s = float("inf")
     candidates = 0
     for _ in range(repeat):
         t = time.process_time()
         feats = [story_features(d.title, d.body, d.published, params) for d in docs]
         best_f = min(best_f, time.process_time() - t)
+        forget_cuts()  # each run cuts its groups afresh
         index = StoryIndex(params)
+        clusters = StoryClusters(params)
         candidates = 0
+        settle = 0.0
         t = time.process_time()
         for k, f in enumerate(feats):
+            clusters.add(k, f)
             for other in index.candidates(f):
                 candidates += 1
-                same_story(compare(f, feats[other], params), params)
+                evidence = compare(f, feats[other], params)
+                if same_story(evidence, params):
+                    clusters.link(k, other, evidence.score)
             index.add(k, f)
-        best_v = min(best_v, time.process_time() - t)
+            started = time.process_time()
+            clusters.story_of(k)
+            settle += time.process_time() - started
+        best_v = min(best_v, time.process_time() - t - settle)
+        best_s = min(best_s, settle)
     n = len(docs)
     words = statistics.mean(len(d.body.split()) for d in docs)
     return {
@@ -284,7 +384,8 @@ def cost(docs: Sequence[Doc], params: StoryParams, repeat: int = 3) -> dict[str,
         "mean_words": round(words, 1),
         "features_us": round(best_f / n * 1e6, 1),
         "candidates_verify_us": round(best_v / n * 1e6, 1),
-        "total_us": round((best_f + best_v) / n * 1e6, 1),
+        "stories_us": round(best_s / n * 1e6, 1),
+        "total_us": round((best_f + best_v + best_s) / n * 1e6, 1),
         "candidates_per_article": round(candidates / n, 2),
     }
 
@@ -306,6 +407,37 @@ def synthetic_docs(size: int, seed: int = 20240913) -> tuple[list[Doc], dict[str
                         parse_published(record.get("published"))))
         truth[record["id"]] = t.story
     return docs, truth
+
+
+def synthetic_quality(size: int, params: StoryParams, seed: int = 20240913) -> dict[str, float]:
+    """Story quality on the synthetic wire feed, streamed, with each copy linked to the first
+    article of its copy group at 2.0 as the index links near copies (copies nest inside
+    stories): wire originals, their republished copies and other agencies' rewrites."""
+    from benchmarks.feed import FeedGenerator
+
+    docs, truth = synthetic_docs(size, seed)
+    group = {record["id"]: t.group for record, t in FeedGenerator(size, seed)}
+    index, clusters = StoryIndex(params), StoryClusters(params)
+    first: dict[str, int] = {}
+    feats: list[StoryFeatures] = []
+    for k, doc in enumerate(docs):
+        f = story_features(doc.title, doc.body, doc.published, params)
+        feats.append(f)
+        clusters.add(k, f)
+        original = first.setdefault(str(group[doc.id]), k)
+        if original != k:
+            clusters.link(k, original, 2.0)
+        for other in index.candidates(f):
+            evidence = compare(f, feats[other], params)
+            if same_story(evidence, params):
+                clusters.link(k, other, evidence.score)
+        index.add(k, f)
+    predicted = {docs[k].id: label for k, label in clusters.stories().items()}
+    b3 = bcubed(truth, predicted)
+    return {"articles": len(docs), "stories": len(set(truth.values())),
+            "ari": round(adjusted_rand_index(truth, predicted), 4),
+            "bcubed_f1": round(b3.f1, 4), "bcubed_precision": round(b3.precision, 4),
+            "bcubed_recall": round(b3.recall, 4)}
 
 
 def memory(docs: Sequence[Doc], params: StoryParams) -> dict[str, float]:
@@ -349,12 +481,56 @@ def _table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
     return "\n".join(out)
 
 
+def _ecbplus_reports(docs: Sequence[Doc], params: StoryParams, args: argparse.Namespace,
+                     results: dict[str, Any]) -> None:
+    """The ECB+ figures the command line asked for, printed and added to ``results``."""
+    predicted, stats = stream_stories(docs, params)
+    q = ecbplus_quality(docs, predicted)
+    q["candidates_per_article"] = round(stats.candidates / stats.articles, 2)
+    q["seconds"] = round(stats.seconds, 2)
+    if args.orders:
+        q["order_independent"] = order_check(docs, params, args.orders)
+    results["ecbplus"] = q
+    print(_table([q], list(q)))
+    if args.sweep:
+        thresholds = [round(0.12 + 0.02 * i, 2) for i in range(17)]
+        rows = sweep(docs, params, thresholds)
+        results["sweep"] = rows
+        print(_table(rows, ["threshold", "ari", "bcubed_f1", "bcubed_precision",
+                            "bcubed_recall", "pairwise_f1", "merged_topics", "seeds_exact"]))
+    if args.grid:
+        rows = grid(docs, params)
+        results["grid"] = rows
+        table = [{"split_ncut": limit, **{str(r["threshold"]): r["ari"] for r in rows
+                                          if r["split_ncut"] == limit}}
+                 for limit in SPLITS]
+        print(_table(table, ["split_ncut", *(str(t) for t in THRESHOLDS)]))
+    if args.cv:
+        rows = cross_validate(docs, params, args.cv)
+        results["cv"] = rows
+        print(_table(rows, list(rows[0])))
+        for key in ("test_ari_peak", "test_ari_plateau", "test_bcubed_f1_plateau",
+                    "test_ari_defaults", "test_bcubed_f1_defaults", "test_ari_best"):
+            values = [r[key] for r in rows]
+            print(f"{key}: mean {statistics.mean(values):.4f}, "
+                  f"min {min(values):.4f}, max {max(values):.4f}")
+    if args.cost:
+        results["cost"] = cost(docs, params)
+        print(_table([results["cost"]], list(results["cost"])))
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.ecbplus", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--threshold", type=float, default=None, help="override the default")
-    ap.add_argument("--sweep", action="store_true", help="quality at thresholds 0.20-0.44")
+    ap.add_argument("--sweep", action="store_true", help="quality at thresholds 0.12-0.44")
+    ap.add_argument("--grid", action="store_true",
+                    help="ARI at thresholds 0.16-0.34 x split_ncut 0-0.9 (sensitivity)")
+    ap.add_argument("--cv", type=int, default=0, metavar="ROUNDS",
+                    help="cross-validate (threshold, split_ncut) over halves of the topics")
+    ap.add_argument("--synthetic", type=int, default=0, metavar="N",
+                    help="story quality on N synthetic wire-feed articles")
     ap.add_argument("--cost", action="store_true", help="time the tier on ECB+ articles")
     ap.add_argument("--memory", type=int, default=0, metavar="N",
                     help="bytes an article at N synthetic articles")
@@ -367,26 +543,12 @@ def main(argv: list[str] | None = None) -> None:
     results["seeds"] = seeds
     print(f"seeds: {seeds['stories']} ({'exact' if seeds['exact'] else 'WRONG'})")
     if args.data.exists():
-        docs = load_ecbplus(args.data)
-        predicted, stats = stream_stories(docs, params)
-        q = ecbplus_quality(docs, predicted)
-        q["candidates_per_article"] = round(stats.candidates / stats.articles, 2)
-        q["seconds"] = round(stats.seconds, 2)
-        if args.orders:
-            q["order_independent"] = order_check(docs, params, args.orders)
-        results["ecbplus"] = q
-        print(_table([q], list(q)))
-        if args.sweep:
-            thresholds = [round(0.20 + 0.02 * i, 2) for i in range(13)]
-            rows = sweep(docs, params, thresholds)
-            results["sweep"] = rows
-            print(_table(rows, ["threshold", "ari", "bcubed_f1", "bcubed_precision",
-                                "bcubed_recall", "pairwise_f1", "merged_topics", "seeds_exact"]))
-        if args.cost:
-            results["cost"] = cost(docs, params)
-            print(_table([results["cost"]], list(results["cost"])))
+        _ecbplus_reports(load_ecbplus(args.data), params, args, results)
     else:
         print(f"no ECB+ data at {args.data}: seeds only", file=sys.stderr)
+    if args.synthetic:
+        results["synthetic"] = synthetic_quality(args.synthetic, params)
+        print(_table([results["synthetic"]], list(results["synthetic"])))
     if args.memory:
         docs_syn, _ = synthetic_docs(args.memory)
         m = memory(docs_syn, params)

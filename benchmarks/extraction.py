@@ -11,6 +11,11 @@ extracted leave the precision average), F1 of the two averages.
     python -m benchmarks.extraction --cv          # 5-fold cross-validated flat F1 (honest)
     python -m benchmarks.extraction --fit         # refit the line model, print WEIGHTS
 
+The table ends with the flat path's speed (CPU µs a page) on feed-like text
+(benchmarks.feed), the seeds and the flattened pages, for the fast path and, in the same
+run, the full path that scores every line exactly (``LineScorer(fast=False)``): the ratio
+is the speed-up of bounding scores instead of computing them.
+
 The line model's weights (dedup/extract/lines.py) are fitted on these development pages
 and the seeds, so the flat figure of the plain run is an in-sample one; ``--cv`` refits on
 four fifths of the pages and scores the fifth it did not see.
@@ -141,17 +146,69 @@ def run_flat(pages: list[dict[str, str]], weights: tuple[float, ...] = WEIGHTS) 
     return Quality.of(counts)
 
 
-def flat_speed(texts: list[str], repeat: int, warm: bool) -> float:
-    """Flat pages/s in one process. Cold: no line memo, no template memory (worst case)."""
+def flat_speed(texts: list[str], repeat: int, warm: bool, fast: bool = True) -> float:
+    """Flat pages/s in one process (CPU time). Cold: no line memo, no template memory (worst
+    case). ``fast=False`` scores every line exactly: the full path, the in-run baseline."""
     extractor = Extractor(learn=warm)
+    extractor.scorer = LineScorer(extractor.scorer.weights, fast=fast)
     articles = [Article(id=str(k), text=t) for k, t in enumerate(texts)]
-    start = time.perf_counter()
+    start = time.process_time()
     for _ in range(repeat):
         for article in articles:
             if not warm:
-                extractor.scorer = LineScorer(extractor.scorer.weights)
+                extractor.scorer = LineScorer(extractor.scorer.weights, fast=fast)
             extractor.extract(article)
-    return repeat * len(articles) / (time.perf_counter() - start)
+    return repeat * len(articles) / (time.process_time() - start)
+
+
+def feed_articles(size: int, seed: int = 1) -> list[Article]:
+    """The text articles of a synthetic feed (benchmarks.feed): bodies, and pages with menus."""
+    from benchmarks.feed import FeedGenerator
+
+    return [Article(id=r["id"], text=r["text"], title=r.get("title"), url=r.get("url"),
+                    source=r.get("source"), published=r.get("published"))
+            for r, _ in FeedGenerator(size=size, seed=seed) if "text" in r]
+
+
+def feed_speed(articles: list[Article], fast: bool = True, passes: int = 3) -> float:
+    """CPU µs an article through one extractor, template memory on, as `dedup index` runs it
+    (best of ``passes``, each with a fresh extractor)."""
+    best = float("inf")
+    for _ in range(passes):
+        extractor = Extractor()
+        extractor.scorer = LineScorer(extractor.scorer.weights, fast=fast)
+        start = time.process_time()
+        for article in articles:
+            extractor.extract(article)
+        best = min(best, time.process_time() - start)
+    return best / len(articles) * 1e6
+
+
+def speed_report(pages: list[dict[str, str]], seeds: list[dict[str, Any]], quick: bool) -> dict[str, Any]:
+    """Flat-path speed, fast and full path measured in the same run: the development pages
+    (cold), the seeds (cold and warm) and feed-like text (benchmarks.feed, ~600-word articles)."""
+    flat_texts = [p["flat"] for p in pages]
+    seed_texts = [s["text"] for s in seeds]
+    feed = feed_articles(600 if quick else 3000)
+    reps = 1 if quick else 3
+    seed_reps = 20 if quick else 200
+    out: dict[str, Any] = {}
+    for name, fast in (("fast", True), ("full", False)):
+        out[name] = {
+            "flat_us_cold": round(1e6 / max(flat_speed(flat_texts, reps, warm=False, fast=fast)
+                                            for _ in range(2)), 1),
+            "seeds_us_cold": round(1e6 / max(flat_speed(seed_texts, seed_reps, warm=False, fast=fast)
+                                             for _ in range(2)), 1),
+            "seeds_us_warm": round(1e6 / max(flat_speed(seed_texts, seed_reps, warm=True, fast=fast)
+                                             for _ in range(2)), 1),
+            "feed_us": round(feed_speed(feed, fast=fast, passes=2 if quick else 3), 1),
+        }
+    out["ratio"] = {key: round(out["full"][key] / out["fast"][key], 2) for key in out["fast"]}
+    out["feed_articles"] = len(feed)
+    out["feed_words_per_article"] = round(statistics.mean(len(a.text.split()) for a in feed if a.text))
+    out["flat_words_per_page"] = round(statistics.median(len(t.split()) for t in flat_texts))
+    out["seed_words_per_page"] = round(statistics.mean(len(t.split()) for t in seed_texts))
+    return out
 
 
 def seed_report(seeds: list[dict[str, Any]]) -> dict[str, Any]:
@@ -267,6 +324,7 @@ def run(quick: bool = False) -> dict[str, Any]:
     results["seeds_speed"] = {"pages_per_s_cold": round(flat_speed(texts, reps, warm=False), 1),
                               "pages_per_s_warm": round(flat_speed(texts, reps, warm=True), 1),
                               "words_per_page": round(statistics.mean(len(t.split()) for t in texts))}
+    results["flat_speed"] = speed_report(pages, seeds, quick)
     results["seeds"] = seed_report(seeds)
     return results
 
@@ -291,6 +349,18 @@ def _table(results: dict[str, Any]) -> str:
                      f"{seed['intruders']} intruders, title {'ok' if seed['title_ok'] else 'WRONG'}, "
                      f"date {seed['published']} {'ok' if seed['date_ok'] else 'WRONG'}, "
                      f"attribution {seed['attribution']}")
+    speed = results.get("flat_speed")
+    if speed:
+        lines.append("flat path, CPU µs a page: fast path / full path (every line scored exactly) = ratio")
+        for key, label in (("feed_us", f"feed text ({speed['feed_articles']} articles, "
+                                        f"~{speed['feed_words_per_article']} words), template memory on"),
+                           ("seeds_us_cold", f"seeds (~{speed['seed_words_per_page']} words), cold"),
+                           ("seeds_us_warm", "seeds, warm line memo"),
+                           ("flat_us_cold", f"flat/ pages (median {speed['flat_words_per_page']} words), "
+                                            "cold")):
+            fast, full = speed["fast"][key], speed["full"][key]
+            lines.append(f"  {label}: {fast} / {full} = {speed['ratio'][key]}x "
+                         f"({round(1e6 / fast):,} pages/s)")
     return "\n".join(lines)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import random
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dedup.article import When, parse_published
+from dedup.errors import ConfigMismatch
 from dedup.stories import (
     StoryClusters,
     StoryFeatures,
@@ -24,6 +26,7 @@ from dedup.stories import (
 )
 from dedup.stories.dates import named_dates
 from dedup.stories.rarity import term_and_weight
+from dedup.stories.split import MAX_NODES, link_matrix, parts
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
 PARAMS = StoryParams()
@@ -262,7 +265,8 @@ def test_link_needs_added_articles() -> None:
 @pytest.mark.parametrize(
     ("field", "value"),
     [("threshold", 0.0), ("threshold", 1.5), ("key_terms", 1), ("key_terms", 500),
-     ("max_terms", 0), ("window_days", -1), ("common_zipf", -1.0)],
+     ("max_terms", 0), ("window_days", -1), ("common_zipf", -1.0), ("name_bonus", -0.5),
+     ("split_ncut", 1.5), ("split_ncut", -0.1), ("cut_cap", 0.0), ("features_version", 1)],
 )
 def test_bad_parameters_are_refused(field: str, value: object) -> None:
     with pytest.raises(StoryParamsError, match=field):
@@ -274,3 +278,196 @@ def test_parameters_round_trip() -> None:
     assert StoryParams.from_dict(params.to_dict()) == params
     assert params.sketch_differences(StoryParams()) == []
     assert StoryParams(key_terms=6).sketch_differences(StoryParams()) == ["key_terms: 6 -> 8"]
+
+
+def test_parameters_of_an_older_feature_version_are_refused() -> None:
+    stored = StoryParams().to_dict()
+    stored.pop("features_version")  # as stored before features read the case
+    with pytest.raises(ConfigMismatch, match="feature version 1"):
+        StoryParams.from_dict(stored)
+
+
+# ------------------------------------------------------------------ names and words
+def _weights_of(body: str, params: StoryParams = PARAMS) -> dict[str, float]:
+    return story_features(None, body, None, params).vector()
+
+
+def test_a_name_outweighs_a_word_of_the_same_rarity() -> None:
+    # Both are unknown to the rarity model (weight 6): one is written as a name inside a
+    # sentence, the other in lower case.
+    weights = _weights_of("The envoy Zorvath met a quellmar.")
+    assert weights["zorvath"] / weights["quellmar"] == pytest.approx(
+        (6.0 + PARAMS.name_bonus) / PARAMS.word_cap, rel=1e-5)
+    plain = _weights_of("The envoy Zorvath met a quellmar.",
+                        StoryParams(name_bonus=0.0, word_cap=PARAMS.common_zipf))
+    assert plain["zorvath"] == pytest.approx(plain["quellmar"])
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Zorvath met the envoy.", 6.0),  # a capital that starts a sentence says nothing
+        ("The envoy met ZORVATH.", 6.0),  # nor does ALL CAPS
+        ("The envoy met Zorvath. Later zorvath left.", 3.0),  # lower case once: a word
+        ("The envoy met Zorvath. Later Zorvath left.", 6.5),  # capitalised inside: a name
+    ],
+)
+def test_what_the_spelling_says(body: str, expected: float) -> None:
+    weights = _weights_of(body)
+    assert weights["zorvath"] / weights["envoy"] == pytest.approx(
+        expected / term_and_weight("envoy", "en", PARAMS.common_zipf)[1], rel=1e-5)
+
+
+def test_headline_capitals_are_no_evidence_of_names() -> None:
+    titled = story_features("Envoy Meets Quellmar", "the envoy met a quellmar.", None, PARAMS)
+    plain = story_features(None, "the envoy met a quellmar.", None, PARAMS)
+    assert titled.terms[0] in {"quellmar", "envoy"}
+    ratio = titled.vector()["quellmar"] / titled.vector()["envoy"]
+    assert ratio == pytest.approx(plain.vector()["quellmar"] / plain.vector()["envoy"])
+
+
+def test_accents_are_folded() -> None:
+    assert _weights_of("Thieves hit a store on Place Vendôme.").keys() == _weights_of(
+        "Thieves hit a store on Place Vendome.").keys()
+
+
+# ------------------------------------------------------------------ cutting stories
+def _bare(key: int, day: int | None = None) -> StoryFeatures:
+    """Features with nothing but a day and a fingerprint: all the clusters read."""
+    return StoryFeatures(terms=(), weights=b"", quotes=(), quote_grams=b"", day=day,
+                         fingerprint=(key * 0x9E3779B97F4A7C15) % (1 << 64))
+
+
+def _two_events(size: int, bridges: int, score: float = 0.5, bridge: float = 0.3
+                ) -> list[tuple[int, int, float]]:
+    """Two events of ``size`` articles each, every pair of an event linked, ``bridges``
+    links across."""
+    links = []
+    for first in (0, size):
+        links += [(a, b, score) for a in range(first, first + size)
+                  for b in range(a + 1, first + size)]
+    links += [(i, size + i, bridge) for i in range(bridges)]
+    return links
+
+
+def _clusters(count: int, links: list[tuple[int, int, float]],
+              params: StoryParams = PARAMS) -> set[frozenset[int]]:
+    clusters = StoryClusters(params)
+    for key in range(count):
+        clusters.add(key, _bare(key))
+    for a, b, score in links:
+        clusters.link(a, b, score)
+    groups: dict[int, set[int]] = {}
+    for key, label in clusters.stories().items():
+        groups.setdefault(label, set()).add(key)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_two_events_bridged_by_a_few_links_are_two_stories() -> None:
+    want = {frozenset(range(6)), frozenset(range(6, 12))}
+    assert _clusters(12, _two_events(6, bridges=2)) == want
+    # Union-find alone (no cut) would make one story of them.
+    assert _clusters(12, _two_events(6, bridges=2), StoryParams(split_ncut=0.0)) == {
+        frozenset(range(12))}
+
+
+def test_an_event_linked_as_densely_across_as_inside_stays_one_story() -> None:
+    everything = [(a, b, 0.5) for a in range(12) for b in range(a + 1, 12)]
+    assert _clusters(12, everything) == {frozenset(range(12))}
+    # Half the pairs across linked: still far more than a bottleneck.
+    half = [*_two_events(6, bridges=0), *((a, 6 + (a + k) % 6, 0.5)
+                                          for a in range(6) for k in range(3))]
+    assert _clusters(12, half) == {frozenset(range(12))}
+
+
+def test_no_article_is_cut_off_alone() -> None:
+    # A chain: each article linked to the next only. Every cut would leave a side of one
+    # or a weak middle; the cut needs two sides of two or more that keep most links inside.
+    chain = [(k, k + 1, 0.4) for k in range(3)]
+    assert _clusters(4, chain) == {frozenset(range(4))}
+    leaf = [*_two_events(4, bridges=0)[:6], (0, 4, 0.3)]  # four linked articles and a leaf
+    assert _clusters(5, leaf) == {frozenset(range(5))}
+
+
+def test_copies_are_never_cut_apart() -> None:
+    links = [*_two_events(6, bridges=2), (5, 11, 2.0)]  # a near copy across the events
+    stories = _clusters(12, links)
+    assert any({5, 11} <= s for s in stories)
+
+
+def test_a_large_group_is_cut_on_its_strongest_links_first() -> None:
+    size = MAX_NODES // 2 + 4  # more articles than a cut reads: the strongest are joined
+    stories = _clusters(2 * size, _two_events(size, bridges=3))
+    assert stories == {frozenset(range(size)), frozenset(range(size, 2 * size))}
+
+
+@given(
+    st.integers(4, 12).flatmap(lambda n: st.tuples(
+        st.just(n),
+        st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1),
+                           st.sampled_from([0.3, 0.35, 0.5, 0.8, 2.0])),
+                 min_size=3, max_size=40))),
+    st.randoms(use_true_random=False),
+)
+@settings(max_examples=80, deadline=None)
+def test_the_cut_does_not_depend_on_the_order_of_links_or_articles(
+    graph: tuple[int, list[tuple[int, int, float]]], rnd: object
+) -> None:
+    count, links = graph
+    # One score a pair, as the verdict gives (a pair is judged once, the same both ways).
+    links = list({(min(a, b), max(a, b)): (a, b, s) for a, b, s in links if a != b}.values())
+    order, shuffled = list(range(count)), links[:]
+    rnd.shuffle(order)  # type: ignore[attr-defined]
+    rnd.shuffle(shuffled)  # type: ignore[attr-defined]
+    clusters = StoryClusters(PARAMS)
+    for key in order:
+        clusters.add(key, _bare(key))
+    for a, b, score in shuffled:
+        clusters.link(b, a, score)
+    groups: dict[int, set[int]] = {}
+    for key, label in clusters.stories().items():
+        groups.setdefault(label, set()).add(key)
+    assert {frozenset(g) for g in groups.values()} == _clusters(count, links)
+
+
+def test_a_tie_between_cuts_is_broken_by_content_not_arrival() -> None:
+    # Six groups of four in a ring, each group linked to the next: by symmetry, three cuts
+    # into two halves of three groups are equally good. The cut read in arrival order would
+    # pick one by the order the articles came in; read in the order of their content, it
+    # picks the same one every time.
+    ring = []
+    for group in range(6):
+        first, following = 4 * group, 4 * ((group + 1) % 6)
+        ring += [(a, b, 0.45) for a in range(first, first + 4) for b in range(a + 1, first + 4)]
+        ring += [(first + i, following + j, 0.3) for i in range(4) for j in range(4)]
+    reference = _clusters(24, ring)
+    assert sorted(len(s) for s in reference) == [12, 12]
+    rnd = random.Random(7)
+    for _ in range(6):
+        order, links = list(range(24)), ring[:]
+        rnd.shuffle(order)
+        rnd.shuffle(links)
+        clusters = StoryClusters(PARAMS)
+        for key in order:
+            clusters.add(key, _bare(key))
+        for a, b, score in links:
+            clusters.link(a, b, score)
+        groups: dict[int, set[int]] = {}
+        for key, label in clusters.stories().items():
+            groups.setdefault(label, set()).add(key)
+        assert {frozenset(g) for g in groups.values()} == reference
+
+
+def test_link_matrix_adds_links_in_any_order() -> None:
+    links = [(0, 1, 0.2), (1, 0, 0.3), (1, 2, 0.5), (2, 2, 0.9)]
+    a, b = link_matrix(3, links), link_matrix(3, links[::-1])
+    assert (a == b).all() and (a == a.T).all()
+    assert a[0, 1] == pytest.approx(0.5)
+    assert a[2, 2] == 0.0
+
+
+def test_parts_of_an_unlinkable_pair_of_cliques() -> None:
+    weights = link_matrix(8, [(a, b, 0.5) for first in (0, 4) for a in range(first, first + 4)
+                              for b in range(a + 1, first + 4)] + [(3, 4, 0.1)])
+    assert parts(weights, 0.6) == [[0, 1, 2, 3], [4, 5, 6, 7]]
+    assert parts(weights, 0.0) == [list(range(8))]

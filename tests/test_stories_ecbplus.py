@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import pytest
 from benchmarks.ecbplus import (
     DATA,
     FLOORS,
+    candidate_evidence,
+    decide,
     ecbplus_quality,
     load_ecbplus,
     order_check,
@@ -34,6 +37,19 @@ def test_ecbplus_meets_the_floors() -> None:
     assert q["bcubed_f1"] >= FLOOR["bcubed_f1"]
     assert q["pairwise_f1"] >= FLOOR["pairwise_f1"]
     assert q["merged_topics"] <= FLOOR["merged_topics_max"]
+
+
+@pytest.mark.shared_data
+def test_cutting_stories_at_their_bottleneck_beats_plain_components_on_ecbplus() -> None:
+    # Two events of one kind per topic: their reports link across now and then, and plain
+    # union-find merges them; the cut separates them without splitting the events.
+    docs = load_ecbplus(DATA)
+    params = StoryParams()
+    feats, pairs = candidate_evidence(docs, params)
+    cut = ecbplus_quality(docs, decide(docs, feats, pairs, params))
+    plain = ecbplus_quality(docs, decide(docs, feats, pairs, dataclasses.replace(params, split_ncut=0.0)))
+    assert cut["merged_topics"] < plain["merged_topics"]
+    assert cut["ari"] > plain["ari"] + 0.02
 
 
 @pytest.mark.shared_data

@@ -17,6 +17,12 @@ No markup is left, so the body is found from the lines themselves:
 
 The publication date is the one written next to the headline (a "Published" label wins),
 never the page's "today" header far above it nor the dates of related stories below.
+
+Lines are first scored as intervals (:mod:`dedup.extract.linebounds`) and scored exactly
+only where a decision needs it (:mod:`dedup.extract.scores`): every test below asks the
+page's scores. Expressions of :mod:`dedup.extract.attribution` and :mod:`dedup.extract.dates`
+run only on the lines or ends of lines where they can match (see "Speed" in
+docs/extraction.md); the results are those of the full path, line by line.
 """
 
 from __future__ import annotations
@@ -25,26 +31,21 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from urllib.parse import unquote, urlsplit
 
 from dedup.extract import attribution, dates
-from dedup.extract.lines import COMMENT, CREDIT_WORDS, HEADING, SECTION, LineScorer, looks_like_furniture
-from dedup.extract.templates import TemplateStore, line_key
+from dedup.extract.lines import COMMENT, HEADING, LineScorer, credit_words, looks_like_furniture
+from dedup.extract.scores import PageScores, body_run
+from dedup.extract.templates import TemplateStore, line_keys
 
-# Region choice (fitted with the line weights on the development pages, see the module
-# docstring of benchmarks/extraction.py): a line below KEEP inside the body is dropped; a
-# furniture line costs at most CLIP (times its size) to cross; SHIFT credits every line a
-# little so that short body lines between paragraphs don't break the run.
-KEEP = -1.5
-CLIP = 2.5
-SHIFT = 0.5
-HEADING_COST = 10.0
+KEEP = -1.5  # a line of the run scoring at most this is dropped
 TEMPLATE_PENALTY = 4.0
-_WALL = -1e9
 
 _PUBLISHED = re.compile(r"(?i)\b(?:published|posted|first published|date|publié|publicado|veröffentlicht)\b")
 _UPDATED = re.compile(r"(?i)\b(?:updated|modified|last updated|mis à jour|actualizado|aktualisiert)\b")
 _SLUG_WORD = re.compile(r"[^\W\d_]{2,}")
+_ASCII_SLUG_WORD = re.compile(r"[A-Za-z]{2,}")  # the same on ASCII text, faster
 _DIGIT = re.compile(r"\d")
 _SENTENCE_END = frozenset(".!?\"\u201d\u2019")
 _BYLINE_HINT = re.compile(
@@ -56,6 +57,8 @@ _COPYRIGHT_NAME = re.compile(
     r"(?P<name>[A-Za-z][\w .&'\u2019-]{2,60})",
     re.IGNORECASE,
 )
+# Letters re's case-insensitive matching equates with ASCII ones where str.lower() does not.
+_CASE_ODDITIES = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,85 +74,191 @@ class FlatResult:
     byline: str | None
 
 
+def _http_parts(url: str) -> tuple[str, str] | None:
+    """(host, path) of a plain ``http(s)://host/path`` URL as urlsplit reads it; None otherwise.
+
+    urlsplit costs a few µs a new URL; this is the common form, read with three finds.
+    Anything unusual (user info, IPv6, ports with odd text, spaces, other schemes) goes
+    through urlsplit.
+    """
+    if not (url.startswith(("https://", "http://")) and url.isascii() and url.isprintable()) or " " in url:
+        return None
+    rest = url[url.index("//") + 2:]
+    end = len(rest)
+    for mark in "/?#":
+        at = rest.find(mark)
+        if 0 <= at < end:
+            end = at
+    netloc = rest[:end]
+    if "@" in netloc or "[" in netloc or "]" in netloc or "%" in netloc:
+        return None
+    path = rest[end:]
+    for mark in "?#":
+        at = path.find(mark)
+        if at >= 0:
+            path = path[:at]
+    return netloc.partition(":")[0].lower(), path
+
+
 def host_of(url: str | None) -> str | None:
     """The URL's host without "www.", lower case; None without a usable URL."""
     if not url:
         return None
-    try:
-        host = urlsplit(url if "//" in url else "//" + url).hostname
-    except ValueError:
-        return None
+    parts = _http_parts(url)
+    return _host(url, parts[0] if parts is not None else None)
+
+
+def _host(url: str, host: str | None) -> str | None:
+    if host is None:
+        try:
+            host = urlsplit(url if "//" in url else "//" + url).hostname
+        except ValueError:
+            return None
     if not host:
         return None
     return host[4:] if host.startswith("www.") else host
 
 
-def _slug_words(url: str | None) -> frozenset[str]:
+def _slug_words(url: str | None, path: str | None = None) -> frozenset[str]:
+    """The words of the URL's most wordy path segment (the slug); ``path`` if already read."""
     if not url:
         return frozenset()
-    try:
-        path = unquote(urlsplit(url).path)
-    except ValueError:
-        return frozenset()
-    parts = [p for p in path.split("/") if p]
-    best = max(parts, key=lambda p: len(_SLUG_WORD.findall(p)), default="")
-    return frozenset(w.lower() for w in _SLUG_WORD.findall(best))
+    if path is None:
+        try:
+            path = urlsplit(url).path
+        except ValueError:
+            return frozenset()
+    if "%" in path:
+        path = unquote(path)
+    best: list[str] = []
+    for part in path.split("/"):
+        if part.isdigit():
+            continue  # (no words: the date parts of a news URL)
+        found = (_ASCII_SLUG_WORD if part.isascii() else _SLUG_WORD).findall(part)
+        if len(found) > len(best):
+            best = found
+    return frozenset(map(str.lower, best))
 
 
 def _fold(text: str) -> str:
     return text.casefold()  # lines are already stripped, with white space collapsed
 
 
-def _best_run(values: list[float]) -> tuple[int, int]:
-    """Start and end (inclusive) of the maximum-sum run of ``values`` (Kadane)."""
-    best, current, start, best_start, best_end = float("-inf"), 0.0, 0, 0, -1
-    for k, v in enumerate(values):
-        if current <= 0.0:
-            current, start = v, k
-        else:
-            current += v
-        if current > best:
-            best, best_start, best_end = current, start, k
-    return best_start, best_end
+def _collapse(line: str) -> str:
+    """``" ".join(line.split())``, without splitting the common single-spaced line.
+
+    Inside a line (splitlines() took the line breaks), ASCII white space other than the
+    space is a tab or a unit separator; and str.isprintable() is False for every white
+    space character but the ASCII space.
+    """
+    s = line.strip()
+    if "  " in s or ("\t" in s or "\x1f" in s if s.isascii() else not s.isprintable()):
+        return " ".join(s.split())
+    return s
 
 
-def _region(flags: list[int], scores: list[float], sizes: list[int]) -> tuple[int, int]:
-    values = []
-    strong = 0
-    section = len(flags)
-    for k, (f, z, n) in enumerate(zip(flags, scores, sizes, strict=True)):
-        if f:
-            if strong >= 2 and f & SECTION:
-                section = k  # the comment section after the article: nothing past it is body
-                break
-            if f & COMMENT:
-                values.append(_WALL)
-                continue
-            if f & HEADING:
-                values.append(-HEADING_COST)
-                continue
-        if z > 1.0:
-            strong += 1
-        values.append((max(z, -CLIP) + SHIFT) * (n + 1) ** 0.5)
-    values.extend([_WALL] * (len(flags) - section))
-    return _best_run(values)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _may_have_year(line: str) -> bool:
+    """Every date :func:`dates.find_dates` reads has a year written 19xx or 20xx."""
+    return _YEAR.search(line) is not None
+
+
+# A credit line is a short standalone line ("SOURCE: AA", "- AFP", "(with AFP)": at most 93
+# characters in the forms attribution.credit_line reads) or opens with a copyright sign,
+# a bracket or dashes; a longer paragraph is not asked (the regular expressions would only
+# cost time: tests/test_extract_speedpaths.py pins this against credit_line).
+_CREDIT_LINE_MAX = 100
+_CREDIT_OPENERS = frozenset("©([-\u2013\u2014cC")
+
+
+def _credit_line(s: str) -> tuple[str, ...] | None:
+    """:func:`attribution.credit_line`, without running it on paragraphs that can't be one."""
+    if len(s) > _CREDIT_LINE_MAX and (s[0] not in _CREDIT_OPENERS or (
+            s[0] in "cC" and s[:9].isascii() and s[:9].lower() != "copyright")):
+        return None
+    return attribution.credit_line(s)
+
+
+# A sign-off ("- AFP", "(with Reuters)") is at most 59 characters of a collapsed paragraph:
+# a dash, at most one space and a capital within its last 46 characters, or a closing
+# bracket at its very end (before one full stop).
+_TRAILING_WINDOW = 100
+_SIGN_OFF_TAIL = 46
+_DASHES = ("-", "\u2013", "\u2014")
+
+
+def _may_sign_off(paragraph: str) -> bool:
+    """Whether :func:`attribution.trailing_credit` can find a sign-off (see above)."""
+    if paragraph.endswith((")", "]", ").", "].")):
+        return True
+    tail = paragraph[-_SIGN_OFF_TAIL:]
+    for dash in _DASHES:
+        at = tail.find(dash)
+        while at >= 0:
+            after = tail[at + 1:at + 3].lstrip(" ")
+            if after[:1].isascii() and after[:1].isupper():
+                return True
+            at = tail.find(dash, at + 1)
+    return False
+
+
+def _trailing_credit(paragraph: str) -> tuple[str, tuple[str, ...]]:
+    """:func:`attribution.trailing_credit`, without running its expression where it can't match.
+
+    The sign-off ends the paragraph and is short, so the leftmost match of the whole
+    paragraph lies in its last characters; the whole paragraph is read only when its end
+    holds one (the expression backtracks at every position: 20 µs a paragraph).
+    """
+    if not _may_sign_off(paragraph):
+        return paragraph, ()
+    if len(paragraph) > _TRAILING_WINDOW and not attribution.trailing_credit(
+            paragraph[-_TRAILING_WINDOW:])[1]:
+        return paragraph, ()
+    return attribution.trailing_credit(paragraph)
 
 
 class _Lines:
     """Per-page memo of the line tests the headline and date search repeat."""
 
-    __slots__ = ("_dates", "_meta", "stripped")
+    __slots__ = ("_credits", "_dates", "_folded", "_meta", "_sizes", "stripped")
 
     def __init__(self, stripped: list[str]) -> None:
         self.stripped = stripped
+        self._credits: dict[int, tuple[str, ...] | None] = {}
         self._dates: dict[int, list[dates.Found]] = {}
         self._meta: dict[int, bool] = {}
+        self._sizes: list[int] = []
+        self._folded: list[str] = []
+
+    def size(self, k: int) -> int:
+        """Words in line ``k``."""
+        if not self._sizes:
+            self._sizes = [s.count(" ") + 1 for s in self.stripped]
+        return self._sizes[k]
+
+    def sizes(self) -> list[int]:
+        self.size(0)
+        return self._sizes
+
+    def folded(self) -> list[str]:
+        if not self._folded:
+            self._folded = [_fold(s) for s in self.stripped]
+        return self._folded
+
+    def credit(self, k: int) -> tuple[str, ...] | None:
+        """The agencies line ``k`` credits as a standalone credit line, else None."""
+        if k in self._credits:
+            return self._credits[k]
+        found = self._credits[k] = _credit_line(self.stripped[k])
+        return found
 
     def dates(self, k: int) -> list[dates.Found]:
         found = self._dates.get(k)
         if found is None:
             s = self.stripped[k]
-            found = dates.find_dates(s) if _DIGIT.search(s) else []
+            found = dates.find_dates(s) if _may_have_year(s) else []
             self._dates[k] = found
         return found
 
@@ -165,34 +274,43 @@ class _Lines:
         return meta
 
 
-def _headline_shaped(page: _Lines, k: int, score: float, flags: int, repeated: bool) -> bool:
-    """Could line ``k`` be a headline: a few words, no full stop, not furniture, not a date."""
-    s = page.stripped[k]
-    if len(s) > 250 or score > 1.5 or (s[-1] in ".:,;" and not s.endswith("...")) or s[:2] == "• ":
+def _headline_form(s: str) -> bool:
+    """A few words, no full stop, not a list item: the shape a headline can have."""
+    if len(s) > 250 or (s[-1] in ".:,;" and not s.endswith("...")) or s[:2] == "• ":
         return False
     words = s.count(" ") + 1
-    if not (3 <= words <= 30 or (not s.isascii() and len(s) >= 8)):
+    return 3 <= words <= 30 or (not s.isascii() and len(s) >= 8)
+
+
+def _headline_shaped(lines: _Lines, page: PageScores, k: int, repeated: bool) -> bool:
+    """Could line ``k`` (already of headline form) be a headline: not body text, not furniture, not a date."""
+    s = lines.stripped[k]
+    if page.flags[k] & HEADING or (not repeated and looks_like_furniture(s)):
         return False
-    if flags & HEADING or (not repeated and looks_like_furniture(s)):
+    if lines.is_meta(k) or attribution.is_media_credit(s) or lines.credit(k):
         return False
-    return not (page.is_meta(k) or attribution.is_media_credit(s)
-                or (flags & CREDIT_WORDS and attribution.credit_line(s)))
+    return not page.above(k, 1.5)  # last: it may need the exact score
 
 
 def _title(
-    page: _Lines, scores: list[float], flags: list[int], start: int, end: int, hint: str | None,
-    slug: frozenset[str],
+    lines: _Lines, page: PageScores, start: int, end: int, hint: str | None, slug: frozenset[str],
 ) -> tuple[int | None, float]:
-    """Index of the headline among the lines around the body start, and the evidence for it."""
-    stripped = page.stripped
+    """Index of the headline among the lines around the body start, and the evidence for it.
+
+    A candidate's evidence is summed in a fixed order; the part that needs no test of the
+    line comes first, so a line that could not win even with a date below it is not tested.
+    """
+    stripped = lines.stripped
     lo = 0 if len(slug) >= 3 else max(0, start - 30)
-    seen = Counter(_fold(s) for s in stripped[max(0, start - 45): end + 1])
     hint_folded = _fold(" ".join(hint.split())) if hint else None
+    seen: Counter[str] | None = None
     best, best_score = None, 0.3
     for k in range(lo, min(end + 1, start + 4)):
-        f = _fold(stripped[k])
-        if not _headline_shaped(page, k, scores[k], flags[k], seen[f] > 1 or f == hint_folded):
-            continue
+        if not _headline_form(stripped[k]) or page.low[k] > 1.5 or page.flags[k] & HEADING:
+            continue  # (the last two: tests of _headline_shaped that cost nothing)
+        if seen is None:  # how often each line of the window is written
+            seen = Counter(lines.folded()[max(0, start - 45): end + 1])
+        f = lines.folded()[k]
         words = stripped[k].split()
         score = 10.0 if f == hint_folded else 0.0
         if seen[f] > 1:
@@ -202,21 +320,26 @@ def _title(
             score += 3.0 * overlap if overlap >= 0.5 else 0.0
         score += 0.5 if 4 <= len(words) <= 20 else 0.0
         score += 0.3 if sum(1 for w in words if w[:1].isupper()) * 2 >= len(words) else 0.0
-        if any(page.is_meta(j) for j in range(k + 1, min(k + 5, len(stripped)))):
+        distance = 0.05 * min(max(start - k, 0), 40)
+        if score + 1.0 - distance <= best_score:
+            continue  # not even with the date or byline bonus
+        if not _headline_shaped(lines, page, k, seen[f] > 1 or f == hint_folded):
+            continue
+        if any(lines.is_meta(j) for j in range(k + 1, min(k + 5, len(stripped)))):
             score += 1.0
-        score -= 0.05 * min(max(start - k, 0), 40)
+        score -= distance
         if score > best_score:
             best, best_score = k, score
     return best, best_score
 
 
-def _header_date(page: _Lines, title: int | None, zone: range, ref: datetime | None) -> str | None:
+def _header_date(lines: _Lines, title: int | None, zone: range, ref: datetime | None) -> str | None:
     """The best-placed date between just above the headline and the body start."""
     best: tuple[float, str] | None = None
     anchor = title if title is not None else zone.stop
     for k in zone:
-        line = page.stripped[k]
-        for found in page.dates(k):
+        line = lines.stripped[k]
+        for found in lines.dates(k):
             if found.iso[:4] < "1990" or not dates.not_after(found.iso, ref):
                 continue
             prefix = line[: found.start]
@@ -232,33 +355,41 @@ def _header_date(page: _Lines, title: int | None, zone: range, ref: datetime | N
 
 
 def _published(
-    page: _Lines, title: int | None, start: int, end: int, dateline: str | None,
+    lines: _Lines, title: int | None, start: int, end: int, dateline: str | None,
     reference: str | None,
 ) -> str | None:
     """The article's own date: next to the headline, else in the dateline, else signed below."""
-    stripped = page.stripped
+    stripped = lines.stripped
     ref = dates.parse_reference(reference)
     zone = range(max(0, (title - 3) if title is not None else start - 8), min(start + 1, len(stripped)))
-    found = _header_date(page, title, zone, ref)
+    found = _header_date(lines, title, zone, ref)
     if found:
         return found
-    candidates = [f.iso for f in dates.find_dates(dateline)] if dateline else []
+    candidates = [f.iso for f in dates.find_dates(dateline)] if dateline and _may_have_year(dateline) else []
     candidates += [f.iso for k in range(end + 1, min(end + 4, len(stripped)))
-                   if _PUBLISHED.search(stripped[k]) for f in page.dates(k)]
+                   if _PUBLISHED.search(stripped[k]) for f in lines.dates(k)]
     for iso in candidates:
         if dates.not_after(iso, ref):
             return iso
-    for k in zone:
-        relative = dates.find_relative(stripped[k], ref)
-        if relative:
-            return relative
+    if ref is not None:
+        for k in zone:
+            relative = dates.find_relative(stripped[k], ref)
+            if relative:
+                return relative
     return None
+
+
+def _may_name_copyright(line: str) -> bool:
+    """Whether :data:`_COPYRIGHT_NAME` can match: it needs "©", "(c)" or "copyright"."""
+    low = line.lower()
+    return ("©" in line or "(c)" in low or "copyright" in low
+            or (not line.isascii() and any(c in line for c in _CASE_ODDITIES)))
 
 
 def _outlet(stripped: list[str], end: int) -> str | None:
     """The outlet named in a copyright footer ("© 2023 THE WORLD MONITOR"), if any."""
     for line in stripped[end + 1:][::-1][:40]:
-        m = _COPYRIGHT_NAME.search(line)
+        m = _COPYRIGHT_NAME.search(line) if _may_name_copyright(line) else None
         if m:
             name = re.split(r"(?i)\s*(?:\.|,|\ball rights\b|\|)", m.group("name"))[0].strip(" -")
             if 2 < len(name) <= 40 and not attribution.agencies_in(name):
@@ -270,74 +401,130 @@ def _outlet(stripped: list[str], end: int) -> str | None:
     return None
 
 
-def _templates(store: TemplateStore, host: str | None, stripped: list[str], scores: list[float],
-               sizes: list[int]) -> tuple[str, list[int]]:
+def _templates(store: TemplateStore, host: str | None, lines: _Lines, page: PageScores
+               ) -> tuple[str, list[int]]:
     """Lower the scores of the lines the site's earlier pages had; the site and line keys."""
-    keys = [line_key(s) for s in stripped]
-    furniture = [k for k, z, n in zip(keys, scores, sizes, strict=True) if z < 0 and n >= 2]
+    keys = line_keys(lines.stripped)
+    furniture = [] if host else [
+        key for k, key in enumerate(keys) if lines.size(k) >= 2 and page.below(k, 0.0)]
     site = store.site_for(host, furniture)
-    long = [z > 1.0 and n >= 12 for z, n in zip(scores, sizes, strict=True)]
-    for k, flagged in enumerate(store.template_flags(site, keys, long)):
-        if flagged:
-            scores[k] -= TEMPLATE_PENALTY
+    found = store.seen(site, keys)
+    if found is not None and max(found[0]) >= min(found[1], found[2]):
+        counts, need_short, need_long = found
+        least = min(need_short, need_long)
+        most = max(need_short, need_long)
+        for k, seen in enumerate(counts):
+            if seen < least:
+                continue
+            if seen < most:  # template or not depends on whether the line reads as text
+                long = lines.size(k) >= 12 and page.above(k, 1.0)
+                if seen < (need_long if long else need_short):
+                    continue
+            page.penalise(k, TEMPLATE_PENALTY)
     return site, keys
 
 
-def _first_writing(stripped: list[str], at: int) -> int:
+def _first_writing(lines: _Lines, at: int) -> int:
     """The page's first writing of a repeated headline (``<title>`` before ``<h1>``)."""
-    folded = _fold(stripped[at])
-    return next(k for k in range(max(0, at - 45), at + 1) if _fold(stripped[k]) == folded)
+    folded = lines.folded()
+    return next(k for k in range(max(0, at - 45), at + 1) if folded[k] == folded[at])
 
 
-def _body(page: _Lines, scores: list[float], flags: list[int], start: int, end: int,
-          title: str | None) -> tuple[list[str], str | None, list[tuple[str, ...]]]:
+def _is_title(s: str, title: str | None, title_folded: str | None) -> bool:
+    if title is None or (s.isascii() and title.isascii() and len(s) != len(title)):
+        return False  # casefold keeps the length of ASCII text
+    return _fold(s) == title_folded
+
+
+def _body(lines: _Lines, page: PageScores, start: int, end: int, title: str | None
+          ) -> tuple[list[str], str | None, list[tuple[str, ...]]]:
     """The kept lines of the run, the byline met at its start, the credit lines met in it."""
-    stripped = page.stripped
+    stripped = lines.stripped
     title_folded = _fold(title) if title else None
     body: list[str] = []
     credits: list[tuple[str, ...]] = []
     byline = None
+    flags, low, high = page.flags, page.low, page.high
+    tried = title is not None  # (the shortcut is for pages without a headline in the run)
     for k in range(start, end + 1):
+        if len(body) >= 2 and not tried:
+            tried = True
+            if _plain_run(lines, page, k, end):
+                body.extend(stripped[k:end + 1])  # what this loop would keep of these lines
+                break
+        if flags[k] & (COMMENT | HEADING) or (
+                low[k] <= KEEP and (high[k] <= KEEP or page.exact(k) <= KEEP)):
+            continue  # (page.above(k, KEEP), inline: this runs for every body line)
         s = stripped[k]
-        if scores[k] <= KEEP or flags[k] & (COMMENT | HEADING) or _fold(s) == title_folded:
+        if title is not None and _is_title(s, title, title_folded):
             continue
-        credit = attribution.credit_line(s) if flags[k] & CREDIT_WORDS else None
-        if credit is not None:
-            credits.append(credit)
-            continue
-        name = attribution.parse_byline(s) if len(body) < 2 and len(s) <= 140 else None
-        if name:
-            byline = byline or name
-            continue
+        if len(s) <= _CREDIT_LINE_MAX or s[0] in _CREDIT_OPENERS:
+            credit = lines.credit(k)
+            if credit is not None:
+                credits.append(credit)
+                continue
+        if len(body) < 2 and len(s) <= 140:
+            name = attribution.parse_byline(s)
+            if name:
+                byline = byline or name
+                continue
         body.append(s)
-    for k in range(end + 1, min(end + 5, len(stripped))):
-        if not flags[k] & CREDIT_WORDS:
-            continue
-        credit = attribution.credit_line(stripped[k])
-        if credit:
-            credits.append(credit)
-        elif k == end + 1 and body:
-            # The last paragraph signed off by an agency ("... said. - AFP") reads as a
-            # fragment to the line model: take it back when the rest is a sentence.
-            rest, signed = attribution.trailing_credit(stripped[k])
-            if signed and rest[-1:] in _SENTENCE_END and rest.count(" ") >= 7:
-                body.append(stripped[k])
+    credits.extend(_signed_off(lines, end, body))
     return body, byline, credits
 
 
-def _header(page: _Lines, flags: list[int], begin: int, start: int
-            ) -> tuple[str | None, list[tuple[str, ...]]]:
+def _plain_run(lines: _Lines, page: PageScores, start: int, end: int) -> bool:
+    """Lines ``start..end`` are all kept as they are: no flags, scores above KEEP, too long
+    to be credit lines (and the byline, the title were looked for before them)."""
+    run = lines.stripped[start:end + 1]
+    if (any(page.flags[start:end + 1]) or min(page.low[start:end + 1]) <= KEEP
+            or min(map(len, run)) <= _CREDIT_LINE_MAX):
+        return False
+    firsts = list(map(itemgetter(0), run))
+    if not _CREDIT_OPENERS.isdisjoint(firsts):  # a bracket, a dash, "©" or a "c" opens a line
+        return all(lines.credit(j) is None for j in range(start, end + 1))
+    return True
+
+
+def _signed_off(lines: _Lines, end: int, body: list[str]) -> list[tuple[str, ...]]:
+    """Credit lines just after the run; a last paragraph signed "- AFP" goes back to the body."""
+    stripped = lines.stripped
+    credits = []
+    for k in range(end + 1, min(end + 5, len(stripped))):
+        credit = lines.credit(k)  # (None without credit words: credit_line tests them first)
+        if credit:
+            credits.append(credit)
+        elif k == end + 1 and body and credit_words(stripped[k]):
+            # The last paragraph signed off by an agency ("... said. - AFP") reads as a
+            # fragment to the line model: take it back when the rest is a sentence.
+            rest, signed = _trailing_credit(stripped[k])
+            if signed and rest[-1:] in _SENTENCE_END and rest.count(" ") >= 7:
+                body.append(stripped[k])
+    return credits
+
+
+def _header(lines: _Lines, begin: int, start: int) -> tuple[str | None, list[tuple[str, ...]]]:
     """Byline and credit lines between the headline and the body."""
     byline = None
     credits = []
     for k in range(begin, start):
-        s = page.stripped[k]
+        s = lines.stripped[k]
         if byline is None and len(s) <= 140:
             byline = attribution.parse_byline(s)
-        credit = attribution.credit_line(s) if flags[k] & CREDIT_WORDS else None
+        credit = lines.credit(k)
         if credit:
             credits.append(credit)
     return byline, credits
+
+
+def _page_lines(text: str) -> tuple[list[str], list[str]]:
+    """The page's non-blank lines as written, and stripped with white space collapsed."""
+    raw = list(filter(None, text.splitlines()))
+    if any(map(str.isspace, raw)):
+        raw = [line for line in raw if not line.isspace()]
+    if text.isascii() and "\t" not in text and "\x1f" not in text and "  " not in text:
+        return raw, list(map(str.strip, raw))  # single spaces only: nothing to collapse
+    return raw, list(map(_collapse, raw))
 
 
 def extract_flat(
@@ -350,36 +537,38 @@ def extract_flat(
     crawled_at: str | None = None,
 ) -> FlatResult:
     """Body and metadata of a flattened page (or of plain article text)."""
-    raw = [line for line in text.splitlines() if line.strip()]
+    parts = _http_parts(url) if url else None
+    host = _host(url, parts[0] if parts is not None else None) if url else None
+    raw, stripped = _page_lines(text)
     if not raw:
-        return FlatResult("", None, None, host_of(url), (), None, None)
-    stripped = [" ".join(line.split()) for line in raw]
-    counts = Counter(stripped)
-    infos = [scorer.info(r, counts[s] > 1) for r, s in zip(raw, stripped, strict=True)]
-    scores = [i[0] for i in infos]
-    flags = [i[1] for i in infos]
-    sizes = [s.count(" ") + 1 for s in stripped]
-    host = host_of(url)
-    site, keys = _templates(store, host, stripped, scores, sizes) if store is not None else (None, [])
+        return FlatResult("", None, None, host, (), None, None)
+    if len(set(stripped)) == len(stripped):
+        repeated = [False] * len(stripped)
+    else:
+        counts = Counter(stripped)
+        repeated = [counts[s] > 1 for s in stripped]
+    page = PageScores(scorer, raw, stripped, repeated, text)
+    lines = _Lines(stripped)
+    site, keys = _templates(store, host, lines, page) if store is not None else (None, [])
 
-    start, end = _region(flags, scores, sizes)
-    page = _Lines(stripped)
-    title_at, evidence = _title(page, scores, flags, start, end, title_hint, _slug_words(url))
+    start, end = body_run(page, lines.sizes)
+    slug = _slug_words(url, parts[1] if parts is not None else None)
+    title_at, evidence = _title(lines, page, start, end, title_hint, slug)
     if title_at is not None and title_at >= start and evidence >= 2.0:
         start = title_at + 1
-    first_title = _first_writing(stripped, title_at) if title_at is not None else None
+    first_title = _first_writing(lines, title_at) if title_at is not None else None
     title = stripped[first_title] if first_title is not None else None
 
-    body, byline, credits = _body(page, scores, flags, start, end, title)
+    body, byline, credits = _body(lines, page, start, end, title)
     header_from = max(0, (first_title + 1) if first_title is not None else start - 6)
-    header_byline, header_credits = _header(page, flags, header_from, start)
+    header_byline, header_credits = _header(lines, header_from, start)
     byline = header_byline or byline
     dateline = None
     dateline_credit: tuple[str, ...] = ()
     trailing: tuple[str, ...] = ()
     if body:
         dateline, body[0], dateline_credit = attribution.split_dateline(body[0])
-        body[-1], trailing = attribution.trailing_credit(body[-1])
+        body[-1], trailing = _trailing_credit(body[-1])
         body = [b for b in body if b]
     byline_credit = attribution.byline_credit(byline) if byline else ()
 
@@ -388,7 +577,7 @@ def extract_flat(
     return FlatResult(
         body="\n".join(body),
         title=title,
-        published=_published(page, first_title, start, end, dateline, crawled_at),
+        published=_published(lines, first_title, start, end, dateline, crawled_at),
         source=host or _outlet(stripped, end),
         attribution=attribution.merge(dateline_credit, byline_credit, *header_credits, *credits, trailing),
         dateline=dateline,

@@ -5,20 +5,29 @@ a score, the log-odds that it belongs to the article body, from a logistic model
 line-level signals: length, sentence shape (terminal punctuation, stop-word density, share
 of capitalised words), list-item markers and their depth, boilerplate vocabulary (share
 buttons, cookie notices, "Related" headings, photo credits), date-only lines, lines
-repeated within the page. The weights were fitted on the development pages
+repeated within the page. A line of more than :data:`LONG_WORDS` words (a paragraph) is
+read by its characters only. The weights were fitted on the development pages
 (``python -m benchmarks.extraction --fit``); the page-level choice of the body (one main
 block, section headings that end it, the comment section) is in :mod:`dedup.extract.flat`.
 
 Everything here is a pure function of the line's text, so scores are memoised per line
 (bounded): a site's template lines cost one dictionary look-up after their first page.
+:class:`LineScorer` also gives cheap bounds of a score (:mod:`dedup.extract.linebounds`),
+which settle most lines without their exact score.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
+from itertools import repeat
+from typing import TYPE_CHECKING
 
 from dedup.extract.attribution import credit_words_absent
+
+if TYPE_CHECKING:
+    from dedup.extract.linebounds import Bounds
 
 # Function words of the languages seen most on news sites. Dense function words mark running
 # text; menus, headlines and teasers have few (Kohlschütter et al. 2010, jusText).
@@ -145,13 +154,24 @@ FEATURES = (
     "related_prefix", "byline",
 )
 # Fitted by ``python -m benchmarks.extraction --fit`` (logistic regression, weights by
-# sqrt(tokens) so long lines count more, as they do in the shingle metric).
+# sqrt(tokens) so long lines count more, as they do in the shingle metric), before long
+# lines lost their word-level furniture signals (LONG_WORDS). Refitted since, the weights
+# score F1 0.915 instead of 0.916 on the development pages and drop two end lines of a
+# few synthetic feed bodies; these were kept (cross-validated F1 is 0.914 either way).
 WEIGHTS = (
     -1.92, -0.36, 1.04, -0.12, -1.2, 1.51, 0.61, 0.17,
     -1.29, -0.05, -1.01, -0.31, -0.17, -0.52, -0.79, -0.9,
     -0.37, 0.85, -1.72, 0.79, -1.44, -2.0, -2.0, -0.09,
 )
 
+# A line of more than LONG_WORDS words is read by character-level signals only: length,
+# punctuation, capitals and digits, "©", credit marks. The word-level furniture signals
+# (furniture density, cookie and legal phrases) need a pass over every word of every
+# paragraph, 3-20 µs a line; on the development pages they were worth 0.003 of F1 (0.919
+# with them, 0.916 without, 0.914 cross-validated). A photo credit still counts when the
+# line has the ":", "/" or "(" every credit form but "Getty Images" needs. See
+# docs/extraction.md, "Speed".
+LONG_WORDS = 12
 _CACHE_LIMIT = 50_000
 
 # Structural flags of a line, memoised with its score (what the page-level code tests).
@@ -159,6 +179,7 @@ HEADING = 1  # heads what follows the article: "Related", "Comments", "Recent St
 COMMENT = 2  # a reader comment's header: "alex says:", "34 responses to ..."
 SECTION = 4  # opens the comment section: "Leave a Reply", "12 Comments"
 CREDIT_WORDS = 8  # short enough and names an agency or "Source": maybe a credit line
+REGION = HEADING | COMMENT | SECTION  # the flags the choice of the body run needs
 _COMMENT = re.compile(
     r"(?i)^(?:\d+\.\s*)?\S.{0,60}\s(?:says|said|wrote|dice|dit|sagt|disse):?$"
     r"|^\W*\d+\s+(?:thoughts|responses|comments|replies|reactions)\b"
@@ -168,8 +189,16 @@ _COMMENT_SECTION = re.compile(
     r"|(?:leave a (?:reply|comment)|post a comment|add a comment|comments are closed"
     r"|join the (?:discussion|conversation))\b|\d*\s*comments?\W*$)"
 )
-
+# After its leading non-word characters, a comment-section line starts with a digit or with
+# one of these letters (any case): the expression runs only then.
+_SECTION_STARTS = frozenset("lpacjLPACJ")
 _COMMENT_ENDS = (":", "says", "said", "wrote", "dice", "dit", "sagt", "disse")
+_LINK_MARKS = frozenset(":-|\u2013\u2014")
+# The forms of _CREDIT followed by a colon start with these or "photo", "image" (lower-cased); in text
+# with letters that re's case-insensitive matching equates with ASCII ones but str.lower()
+# does not (capital I with dot, dotless i, long s), the pre-test is skipped.
+_CREDIT_WORDS_COLON = ("pic", "credit", "foto")
+_CASE_ODDITIES = ("\u0130", "\u0131", "\u017f")
 
 
 def _is_comment_marker(s: str) -> bool:
@@ -179,10 +208,12 @@ def _is_comment_marker(s: str) -> bool:
     return len(s) <= 160 and _COMMENT.match(s) is not None
 
 
-
-
-
-_LINK_MARKS = frozenset(":-|\u2013\u2014")
+def _opens_comment_section(s: str) -> bool:
+    """ "Leave a Reply", "12 Comments", "Comments are closed"."""
+    first = s[:1]
+    if (first.isalnum() or first == "_") and not (first.isdecimal() or first in _SECTION_STARTS):
+        return False  # the expression needs a digit or one of its first letters there
+    return _COMMENT_SECTION.match(s) is not None
 
 
 def _related_prefix(s: str) -> bool:
@@ -197,29 +228,66 @@ def _related_prefix(s: str) -> bool:
     return False
 
 
+def _credit(s: str, tokens: list[str] | set[str]) -> bool:
+    """A media credit or caption ("/ Photo: Reuters", "(AP Photo/...)", "Getty Images")."""
+    return (not _CREDIT_TRIGGERS.isdisjoint(tokens) or any(m in s for m in _CREDIT_MARKS)) and (
+        _CREDIT.search(s) is not None)
+
+
+def _long_credit(s: str, low: str) -> bool:
+    """The credit signal of a long line: only with ":", "/" or "(" (see LONG_WORDS)."""
+    if not (":" in s or "/" in s or "(" in s):
+        return False
+    if (s.isascii() or not any(c in s for c in _CASE_ODDITIES)) and not _may_be_credit(s, low):
+        return False
+    return _credit(s, low.split())
+
+
+def _may_be_credit(s: str, low: str) -> bool:
+    """Whether :data:`_CREDIT` can match: every form holds "photo" or "image" (lower-cased),
+    or a colon after "pic", "credit" or "foto", or "reuters/" or "afp/"."""
+    if "photo" in low or "image" in low:
+        return True
+    if ":" in s and any(n in low for n in _CREDIT_WORDS_COLON):
+        return True
+    return "/" in s and ("reuters/" in low or "afp/" in low)
+
+
+def _shape(raw: str) -> tuple[str, float, float]:
+    """The line without indentation and list-item marker, the marker, its nesting depth."""
+    s = raw.strip()
+    if len(s) > 1 and s[0] in _BULLETS and s[1] == " ":
+        return s[2:].lstrip(), 1.0, min(3, (len(raw) - len(raw.lstrip())) // 2) / 3
+    return s, 0.0, 0.0
+
+
 def line_features(raw: str, repeated: bool) -> tuple[float, ...]:
     """The signals of one line (as it stands in the page, indentation included).
 
     Only C-level string operations and set look-ups on the common path, regular
     expressions only on short lines or behind a trigger word: this runs for every line.
     """
-    s = raw.strip()
-    bullet = depth = 0.0
-    if len(s) > 1 and s[0] in _BULLETS and s[1] == " ":
-        bullet = 1.0
-        depth = min(3, (len(raw) - len(raw.lstrip())) // 2) / 3
-        s = s[2:].lstrip()
+    s, bullet, depth = _shape(raw)
     low = s.lower()
     tokens = low.split()
     n_words = len(tokens)
     wide = 0 if s.isascii() else len(_WIDE.findall(s))
     words = n_words + wide / 2.0  # CJK text has no spaces: two characters count as a word
+    long = n_words > LONG_WORDS
     short = words < 12
-    # Short lines are where furniture words matter: strip punctuation there ("Share:").
-    token_set = set(low.translate(_PUNCT_TO_SPACE).split()) if short else set(tokens)
-    hits = len(_FURNITURE_WORDS.intersection(token_set))
-    if not _PHRASE_TRIGGERS.isdisjoint(token_set) or "©" in s or "ⓒ" in s:
-        hits += sum(1 for phrase in _FURNITURE_PHRASES if phrase in low)
+    hits = 0
+    if long:
+        token_set: set[str] | list[str] = tokens
+        strong = "©" in s
+        credit = _long_credit(s, low)
+    else:
+        # Short lines are where furniture words matter: strip punctuation there ("Share:").
+        token_set = set(low.translate(_PUNCT_TO_SPACE).split()) if short else set(tokens)
+        hits = len(_FURNITURE_WORDS.intersection(token_set))
+        if not _PHRASE_TRIGGERS.isdisjoint(token_set) or "©" in s or "ⓒ" in s:
+            hits += sum(1 for phrase in _FURNITURE_PHRASES if phrase in low)
+        strong = "©" in s or (not _STRONG_TRIGGERS.isdisjoint(token_set) and _STRONG.search(low) is not None)
+        credit = _credit(s, token_set)
     if n_words:
         stop = sum(map(STOP_WORDS.__contains__, tokens)) / n_words
         numbers = sum(map(str.isdigit, tokens))
@@ -231,9 +299,6 @@ def line_features(raw: str, repeated: bool) -> tuple[float, ...]:
     if n_words <= 12 and not s.isalpha() and (
             (numbers and not _MONTH_WORDS.isdisjoint(token_set)) or _NUMERIC_DATE.search(s)):
         date_like = 1.0
-    strong = "©" in s or (not _STRONG_TRIGGERS.isdisjoint(token_set) and _STRONG.search(low) is not None)
-    credit = (not _CREDIT_TRIGGERS.isdisjoint(token_set) or any(m in s for m in _CREDIT_MARKS)) and (
-        _CREDIT.search(s) is not None)
     last = s[-1:]
     return (
         1.0,
@@ -247,7 +312,7 @@ def line_features(raw: str, repeated: bool) -> tuple[float, ...]:
         capitalised,
         numbers / (n_words + 1),
         1.0 if hits and short else 0.0,
-        0.0 if short else hits / (words + 1),
+        0.0 if short or long else hits / (words + 1),
         1.0 if n_words <= 8 and tokens[0] in _HEADING_STARTS and _END_HEADING.match(s) else 0.0,
         date_like,
         1.0 if ("|" in s or "»" in s or " / " in s) else 0.0,
@@ -281,54 +346,157 @@ def looks_like_furniture(line: str) -> bool:
             or (not _PHRASE_TRIGGERS.isdisjoint(tokens) and any(p in low for p in _FURNITURE_PHRASES)))
 
 
-def line_flags(raw: str) -> int:
-    """The structural flags (:data:`HEADING`, :data:`COMMENT`...) of a line."""
+def _flag_text(raw: str) -> str:
     s = " ".join(raw.split())
-    if s[:2] == "• ":
-        s = s[2:]
+    return s[2:] if s[:2] == "• " else s
+
+
+def region_flags(raw: str) -> int:
+    """The flags the choice of the body run needs (:data:`HEADING`, :data:`COMMENT`, :data:`SECTION`)."""
+    return collapsed_region_flags(" ".join(raw.split()))
+
+
+def collapsed_region_flags(stripped: str) -> int:
+    """:func:`region_flags` of a line already stripped with white space collapsed."""
+    s = stripped[2:] if stripped[:2] == "• " else stripped
+    spaces = s.count(" ")
+    if spaces >= 12:
+        return 0
     flags = 0
-    if s.count(" ") < 12:
-        if is_end_heading(s):
+    # is_end_heading(s), without splitting: s is collapsed, so words are spaces + 1
+    head = s.lstrip("•").strip() if s[:1] == "•" else s
+    if head and (head.count(" ") if head is not s else spaces) <= 7:
+        first = head.split(" ", 1)[0].lower().lstrip("[(")
+        if (first in _HEADING_STARTS or first[:1].isdigit()) and _END_HEADING.match(head):
             flags |= HEADING
-        if _is_comment_marker(s):
-            flags |= COMMENT
-        if _COMMENT_SECTION.match(s):
-            flags |= SECTION
-    if len(s) <= 200 and (not credit_words_absent(s) or "©" in s):
-        flags |= CREDIT_WORDS
+    if _is_comment_marker(s):
+        flags |= COMMENT
+    if _opens_comment_section(s):
+        flags |= SECTION
     return flags
 
 
+def credit_words(line: str) -> bool:
+    """Short enough and names an agency, a source or a copyright: maybe a credit line."""
+    s = _flag_text(line)
+    return len(s) <= 200 and ("©" in s or not credit_words_absent(s))
+
+
+def line_flags(raw: str) -> int:
+    """The structural flags (:data:`HEADING`, :data:`COMMENT`...) of a line."""
+    return region_flags(raw) | (CREDIT_WORDS if credit_words(raw) else 0)
+
+
 class LineScorer:
-    """Scores lines with :data:`WEIGHTS`, memoising each distinct line (bounded)."""
+    """Scores lines with :data:`WEIGHTS`, memoising each distinct line (bounded).
 
-    __slots__ = ("_cache", "weights")
+    :meth:`info` gives the exact score; :meth:`bounds` gives a long line an interval
+    holding it at a fraction of the cost (the page-level code asks for the exact score only
+    where the interval leaves a decision open). ``fast=False`` makes :meth:`bounds` exact
+    for every line: the full path, which the fast one must agree with.
+    """
 
-    def __init__(self, weights: tuple[float, ...] = WEIGHTS) -> None:
+    __slots__ = ("_bounds", "_memo", "fast", "weights")
+
+    def __init__(self, weights: tuple[float, ...] = WEIGHTS, *, fast: bool = True) -> None:
         if len(weights) != len(FEATURES):
             raise ValueError(f"need {len(FEATURES)} weights, got {len(weights)}")
-        self.weights = weights
-        self._cache: dict[tuple[str, bool], tuple[float, int]] = {}
+        self.weights = tuple(weights)
+        self.fast = fast
+        self._bounds = _bounds_for(self.weights)
+        # line -> (low, high, region flags), low == high once exact; one dict per `repeated`
+        self._memo: tuple[dict[str, tuple[float, float, int]], ...] = ({}, {})
+
+    def _exact(self, raw: str, repeated: bool) -> tuple[float, int]:
+        """Score and region flags, memoised."""
+        memo = self._memo[repeated]
+        cached = memo.get(raw)
+        if cached is not None and cached[0] == cached[1]:
+            return cached[0], cached[2]
+        score = sum(map(float.__mul__, self.weights, line_features(raw, repeated)))
+        flags = cached[2] if cached is not None else region_flags(raw)
+        self._remember(memo, raw, (score, score, flags))
+        return score, flags
+
+    @staticmethod
+    def _remember(memo: dict[str, tuple[float, float, int]], raw: str,
+                  value: tuple[float, float, int]) -> None:
+        if len(memo) >= _CACHE_LIMIT:
+            memo.clear()  # a crude bound: memoisation only saves time
+        memo[raw] = value
 
     def info(self, raw: str, repeated: bool) -> tuple[float, int]:
         """Log-odds that the line is article text, and its structural flags."""
-        key = (raw, repeated)
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
-        value = (sum(map(float.__mul__, self.weights, line_features(raw, repeated))), line_flags(raw))
-        if len(self._cache) >= _CACHE_LIMIT:
-            self._cache.clear()  # a crude bound: memoisation only saves time
-        self._cache[key] = value
-        return value
+        score, flags = self._exact(raw, repeated)
+        return score, flags | (CREDIT_WORDS if credit_words(raw) else 0)
 
     def score(self, raw: str, repeated: bool) -> float:
         """Log-odds that the line is article text."""
-        return self.info(raw, repeated)[0]
+        return self._exact(raw, repeated)[0]
 
-    def __getstate__(self) -> tuple[float, ...]:
-        return self.weights  # the memo is not worth pickling
+    def bounds(self, raw: str, stripped: str, repeated: bool) -> tuple[float, float, int]:
+        """(low, high, region flags): the score lies in [low, high]; low == high when exact.
 
-    def __setstate__(self, state: tuple[float, ...]) -> None:
-        self.weights = state
-        self._cache = {}
+        ``stripped`` is ``" ".join(raw.split())``. Unless the exact score is known, a line
+        gets bounds (:mod:`dedup.extract.linebounds`); the region flags are always exact.
+        """
+        memo = self._memo[repeated]
+        cached = memo.get(raw)
+        if cached is not None:
+            return cached
+        if not self.fast:
+            score, flags = self._exact(raw, repeated)
+            return score, score, flags
+        value = self._bounds.line(raw, stripped, repeated)
+        self._remember(memo, raw, value)
+        return value
+
+    def page_bounds(self, raw: Sequence[str], stripped: Sequence[str], repeated: Sequence[bool],
+                    text: str | None = None) -> list[tuple[float, float, int]]:
+        """:meth:`bounds` of every line of a page (the new ones in one column-wise pass;
+        ``text``, the page itself, lets it skip tests for characters the page lacks)."""
+        if not self.fast:
+            return list(map(self.bounds, raw, stripped, repeated))
+        # Long lines are bounded column-wise for less than a memo look-up costs; short ones
+        # (templates, menus) come back page after page: those are memoised. Lines repeated
+        # on the page (a headline written twice) take the per-line path.
+        spaces = list(map(str.count, stripped, repeat(" ")))
+        memo = self._memo[False]
+        get = memo.get
+        found = [get(r) if n < 12 else None for r, n in zip(raw, spaces, strict=True)]
+        if any(repeated):
+            for k in [k for k, rep in enumerate(repeated) if rep]:
+                found[k] = self.bounds(raw[k], stripped[k], True)
+        missing = [k for k, value in enumerate(found) if value is None]
+        if missing:
+            new = self._bounds.page([raw[k] for k in missing], [stripped[k] for k in missing],
+                                    [spaces[k] for k in missing], text)
+            for k, value in zip(missing, new, strict=True):
+                found[k] = value
+            if len(memo) + len(missing) >= _CACHE_LIMIT:
+                memo.clear()
+            memo.update((raw[k], value) for k, value in zip(missing, new, strict=True) if spaces[k] < 12)
+        return found  # type: ignore[return-value]  # (no None left)
+
+    def __getstate__(self) -> tuple[tuple[float, ...], bool]:
+        return self.weights, self.fast  # the memo is not worth pickling
+
+    def __setstate__(self, state: tuple[tuple[float, ...], bool]) -> None:
+        self.weights, self.fast = state
+        self._bounds = _bounds_for(self.weights)
+        self._memo = ({}, {})
+
+
+_BOUNDS: dict[tuple[float, ...], Bounds] = {}
+
+
+def _bounds_for(weights: tuple[float, ...]) -> Bounds:
+    """The bounds of the model with these weights (built once: they hold tables)."""
+    found = _BOUNDS.get(weights)
+    if found is None:
+        from dedup.extract.linebounds import Bounds as Bounds_  # (it builds on this module)
+
+        if len(_BOUNDS) >= 16:  # (cross-validation builds a few; keep it bounded)
+            _BOUNDS.clear()
+        found = _BOUNDS[weights] = Bounds_(weights)
+    return found

@@ -25,19 +25,31 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from itertools import repeat
 
 import xxhash
 
 _DIGITS = re.compile(r"\d+")
+_SHORT = 60  # numbers are ignored in lines shorter than this
 
 
 def line_key(line: str) -> int:
     """A stable 64-bit key of a line: case ignored, and numbers too in short lines ("5 hours ago")."""
     text = line.lower()
-    if len(text) < 60:
+    if len(text) < _SHORT:
         text = _DIGITS.sub("0", text)
     return int(xxhash.xxh3_64_intdigest(text.encode("utf-8", "surrogatepass")))
+
+
+def line_keys(lines: Sequence[str]) -> list[int]:
+    """:func:`line_key` of every line of a page, with one C-level pass per step."""
+    texts = list(map(str.lower, lines))
+    for k, size in enumerate(map(len, texts)):
+        if size < _SHORT and _DIGITS.search(texts[k]):
+            texts[k] = _DIGITS.sub("0", texts[k])
+    encoded = map(str.encode, texts, repeat("utf-8"), repeat("surrogatepass"))
+    return list(map(xxhash.xxh3_64_intdigest, encoded))
 
 
 class _Site:
@@ -104,16 +116,26 @@ class TemplateStore:
 
     def template_flags(self, site: str, keys: list[int], long: list[bool]) -> list[bool]:
         """For each line key: was it seen on enough earlier pages of ``site`` to be template?"""
+        found = self.seen(site, keys)
+        if found is None:
+            return [False] * len(keys)
+        counts, need_short, need_long = found
+        return [seen >= (need_long if is_long else need_short)
+                for seen, is_long in zip(counts, long, strict=True)]
+
+    def seen(self, site: str, keys: list[int]) -> tuple[list[int], int, int] | None:
+        """On how many earlier pages of ``site`` each line was seen, and the counts that make
+        a line template: (counts, for short lines, for sentence-like lines). None before
+        the site's first page, when no line can be template.
+
+        The caller decides which lines are sentence-like, and only needs to for counts
+        between the two thresholds: the others are decided whatever the line is.
+        """
         entry = self._sites.get(site)
         if entry is None or entry.pages == 0:
-            return [False] * len(keys)
-        counts = entry.counts
+            return None
         need_long = max(self.min_pages_long, int(self.long_share * entry.pages + 0.999))
-        flags = []
-        for key, is_long in zip(keys, long, strict=True):
-            seen = counts.get(key, 0)
-            flags.append(seen >= (need_long if is_long else self.min_pages))
-        return flags
+        return list(map(entry.counts.get, keys, repeat(0))), self.min_pages, need_long
 
     def learn(self, site: str, keys: Iterable[int]) -> None:
         """Count one more page of ``site`` holding these lines (each line once a page)."""
@@ -126,8 +148,11 @@ class TemplateStore:
             self._sites.move_to_end(site)
         entry.pages += 1
         counts = entry.counts
-        for key in set(keys):
-            counts[key] = counts.get(key, 0) + 1
+        unique = set(keys)
+        seen = [key for key in unique if key in counts]
+        for key in seen:
+            counts[key] += 1
+        counts.update(dict.fromkeys(unique.difference(seen), 1))  # most lines of a page are new
         if len(counts) > self.max_lines:
             self._prune(entry)
 

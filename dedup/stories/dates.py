@@ -4,7 +4,7 @@ Rewrites of one event name its day; two events with the same people and places u
 happened on other days. A date with its year is read as it stands; a date without a year,
 or a weekday, only against the article's publication day (the year that puts it nearest,
 the last such weekday on or before it), never against the clock: the same article must
-give the same dates whenever it is read. Works on text already normalised (case-folded).
+give the same dates whenever it is read. Reads tokens in any case.
 """
 
 from __future__ import annotations
@@ -25,13 +25,14 @@ WEEKDAYS = {name: number for number, name in enumerate(
 
 _NEAR_YEAR = 183  # days: a date without a year is taken in the year that puts it nearest
 _ISO = re.compile(r"((?:19|20)\d\d)-([01]\d)-([0-3]\d)(?!\d)")
-_TOKENS = re.compile(r"(\d+)(?:st|nd|rd|th)?|([^\W\d_]+)")
+_TOKENS = re.compile(r"()(?:(\d+)(?i:st|nd|rd|th)?|([^\W\d_]+))")
 CALENDAR = frozenset(MONTHS) | frozenset(WEEKDAYS)
 """The words that can start or anchor a date."""
 _MAX_DAY = 31
 
-Token = tuple[str, str]
-"""A token as (digits, word): one of the two is non-empty."""
+Token = tuple[str, str, str]
+"""A token as (anything, digits, word): one of the last two is non-empty. The first field
+is the tokeniser's own (where a sentence starts); dates don't read it."""
 
 
 def _make(year: int, month: int, day: int) -> date | None:
@@ -53,7 +54,7 @@ def _nearest_year(month: int, day: int, reference: date) -> date | None:
 
 
 def _day(token: Token | None) -> int | None:
-    digits = token[0] if token is not None else ""
+    digits = token[1] if token is not None else ""
     if not digits.isdigit() or len(digits) > 2:
         return None
     value = int(digits)
@@ -61,7 +62,7 @@ def _day(token: Token | None) -> int | None:
 
 
 def _year(token: Token | None) -> int | None:
-    digits = token[0] if token is not None else ""
+    digits = token[1] if token is not None else ""
     if len(digits) != 4 or not digits.isdigit() or digits[:2] not in ("19", "20"):
         return None
     return int(digits)
@@ -81,11 +82,11 @@ def dates_in_tokens(
         return tokens[i] if 0 <= i < count else None
 
     for i in positions:
-        word = tokens[i][1]
+        word = tokens[i][2].casefold()
         month = MONTHS.get(word)
         if month is not None:
             after, year_after = _day(at(i + 1)), _year(at(i + 2))
-            back = i - 2 if (at(i - 1) or ("", ""))[1] == "of" else i - 1
+            back = i - 2 if (at(i - 1) or ("", "", ""))[2].casefold() == "of" else i - 1
             before, year_next = _day(at(back)), _year(at(i + 1))
             if after is not None and year_after is not None:
                 found = _make(year_after, month, after)
@@ -125,12 +126,12 @@ def iso_dates(text: str) -> Iterator[date]:
 
 
 def named_dates(text: str, reference: date | None, limit: int = 8) -> list[date]:
-    """Distinct dates named in normalised ``text``, in order of kind then mention, at most ``limit``.
+    """Distinct dates named in ``text``, in order of kind then mention, at most ``limit``.
 
     ``reference`` is the publication day; without it only dates with a year are read.
     """
     tokens = _TOKENS.findall(text)
-    positions = [i for i, token in enumerate(tokens) if token[1] in CALENDAR]
+    positions = [i for i, token in enumerate(tokens) if token[2].casefold() in CALENDAR]
     return first_dates(
         chain(iso_dates(text), dates_in_tokens(tokens, positions, reference)), limit
     )

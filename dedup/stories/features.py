@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 import sys
+import unicodedata
 from array import array
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +23,6 @@ from operator import itemgetter
 import xxhash
 
 from dedup.article import When
-from dedup.normalise import normalise
 from dedup.stories.dates import CALENDAR, dates_in_tokens, first_dates, iso_dates
 from dedup.stories.params import StoryParams
 from dedup.stories.rarity import term_and_weight
@@ -30,19 +30,40 @@ from dedup.stories.rarity import term_and_weight
 # Numbers keep their decimal point ("6.1" magnitude) and lose an ordinal suffix ("13th");
 # words are runs of letters, apostrophes inside (didn't, O'Brien; a possessive 's is
 # dropped by the rarity model), so "Kim Jong-un" and "Kim Jong Un" give the same terms.
+# Text keeps its case, so the first group marks a token that starts a sentence or a line
+# (after . ! ? or a line break): its capital says nothing about it being a name.
 # ASCII text (most of it) takes the ASCII pattern: twice as fast, the same tokens.
-_TOKEN = re.compile(r"(\d+(?:[.,]\d+)*)(?:st|nd|rd|th)?|([^\W\d_]+(?:'[^\W\d_]+)*)")
-_ASCII_TOKEN = re.compile(r"(\d+(?:[.,]\d+)*)(?:st|nd|rd|th)?|([a-z]+(?:'[a-z]+)*)")
+_TOKEN = re.compile(
+    r"([.!?\n][^\w]*)?(?:(\d+(?:[.,]\d+)*)(?i:st|nd|rd|th)?|([^\W\d_]+(?:'[^\W\d_]+)*))"
+)
+_ASCII_TOKEN = re.compile(
+    r"([.!?\n][^\w]*)?(?:(\d+(?:[.,]\d+)*)(?i:st|nd|rd|th)?|([A-Za-z]+(?:'[A-Za-z]+)*))"
+)
 # A time of day ("14:00", "2: 21 pm") dates the page, not the event: it is no term.
-_TIME_OF_DAY = re.compile(r"\b\d{1,2} ?: ?\d{2}(?: ?: ?\d{2})?(?: ?[ap]\.? ?m\b\.?)?")
+_TIME_OF_DAY = re.compile(
+    r"\b\d{1,2} ?: ?\d{2}(?: ?: ?\d{2})?(?: ?[ap]\.? ?m\b\.?)?", re.IGNORECASE
+)
 _WORD = re.compile(r"[^\W_]+")
-_PARAGRAPH = "\x00"
-_BREAK = f" {_PARAGRAPH} "
+# One form of apostrophe, quote mark and dash, as dedup.normalise makes them (the case
+# stays: it tells names from words).
+_TYPOGRAPHY = str.maketrans({
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u0060\u00b4\u02bc", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb\u301d\u301e", '"'),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),
+    **dict.fromkeys("\u00ad\u200b\ufeff", None),
+})
 
-_Cache = dict[str, tuple[str, float, bool]]
+# What a word's spelling says about its term (bit flags): written in lower case, it is a
+# word wherever it stands; capitalised inside a sentence, a name; capitalised at the start
+# of a sentence, in ALL CAPS or in a headline, nothing.
+_SEEN_LOWER, _SEEN_NAME = 1, 2
+# term, rarity weight, calendar word, evidence inside a sentence, evidence at its start
+_Known = tuple[str, float, bool, int, int]
+_Cache = dict[str, _Known]
 _caches: dict[tuple[str, float], _Cache] = {}
 _CACHE_LIMIT = 1 << 18
 _MAX_DATES = 8  # dates named in the text kept as terms (the first ones)
+_MIN_NUMBER = 2  # digits: a one-digit number says nothing about the event
 
 
 def _weigher(params: StoryParams) -> _Cache:
@@ -86,51 +107,94 @@ class StoryFeatures:
         return None if self.day is None else date.fromordinal(self.day)
 
 
-def _tokens(text: str) -> list[tuple[str, str]]:
-    """(number, word) tokens of normalised text, times of day left out."""
+def _prepare(text: str) -> str:
+    """Text as the tokenisers read it: NFKC, one form of quote and dash, case kept."""
+    if text.isascii():
+        return text.replace("`", "'") if "`" in text else text
+    return unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY)
+
+
+def _tokens(text: str) -> list[tuple[str, str, str]]:
+    """(sentence start, number, word) tokens of prepared text, times of day left out."""
     if ":" in text:
         text = _TIME_OF_DAY.sub(" ", text)
-    return (_ASCII_TOKEN if text.isascii() else _TOKEN).findall(text)
+    # A leading line break marks the first token as the start of a sentence.
+    return (_ASCII_TOKEN if text.isascii() else _TOKEN).findall("\n" + text)
+
+
+def _know(word: str, cache: _Cache, params: StoryParams) -> _Known:
+    """The term a written word stands for, its rarity weight, whether it is a calendar
+    word, and what its spelling says inside a sentence and at its start; per written form."""
+    known = cache.get(word)
+    if known is None:
+        folded = word.casefold()
+        if not folded.isascii():
+            # Accents come and go between outlets (Vendôme, Vendome): fold them.
+            folded = "".join(c for c in unicodedata.normalize("NFKD", folded)
+                             if not unicodedata.combining(c))
+        if word[0].islower():
+            inside = start = _SEEN_LOWER
+        else:
+            capital = word[0].isupper() and not (len(word) > 1 and word.isupper())
+            inside, start = (_SEEN_NAME if capital else 0), 0
+        term, weight = term_and_weight(folded, params.language, params.common_zipf)
+        known = cache[word] = (sys.intern(term), weight, folded in CALENDAR, inside, start)
+    return known
 
 
 def _add_terms(
-    tokens: list[tuple[str, str]],
+    tokens: list[tuple[str, str, str]],
     boost_until: int,
-    boost: float,
-    weights: dict[str, float],
+    factor: float,
+    seen: dict[str, list[float]],
     params: StoryParams,
+    cased: bool,
 ) -> list[int]:
-    """Weigh (number, word) tokens; tokens before ``boost_until`` get ``boost``.
+    """Record each term's rarity weight, its largest position factor (``factor`` before
+    token ``boost_until``, 1 after) and, when ``cased`` (body text, not headline case),
+    what the article's spelling says about it (``_SEEN_*`` flags).
 
     Returns the positions of the calendar words (months, weekdays), where dates may be.
     """
     calendar: list[int] = []
-    language, common = params.language, params.common_zipf
     number_weight = params.number_weight
     cache = _weigher(params)
-    factor = 1.0 + boost
-    get = weights.get
-    for position, (number, word) in enumerate(tokens):
+    known_form = cache.get
+    get = seen.get
+    for position, (start, number, word) in enumerate(tokens):
         if word:
-            known = cache.get(word)
-            if known is None:
-                known = cache[word] = (*term_and_weight(word, language, common), word in CALENDAR)
-            term, weight, is_calendar = known
+            term, weight, is_calendar, inside, at_start = (
+                known_form(word) or _know(word, cache, params))
             if is_calendar:
                 calendar.append(position)
-        elif number:
-            if len(number) < 2:
-                continue
-            term, weight = number.replace(",", ""), number_weight
+            evidence = (at_start if start else inside) if cased else 0
+        elif len(number) >= _MIN_NUMBER:
+            term, weight, evidence = number.replace(",", ""), number_weight, 0
         else:
             continue
         if weight <= 0.0:
             continue
-        if position < boost_until:
-            weight *= factor
-        if weight > get(term, 0.0):
-            weights[term] = weight
+        boost = factor if position < boost_until else 1.0
+        entry = get(term)
+        if entry is None:
+            seen[term] = [weight, boost, evidence]
+        else:
+            entry[1] = max(entry[1], boost)
+            if evidence:
+                entry[2] = int(entry[2]) | evidence
     return calendar
+
+
+def _weights(seen: dict[str, list[float]], params: StoryParams) -> dict[str, float]:
+    """Final term weights: a name gains ``name_bonus``, a word written in lower case is
+    capped at ``word_cap`` (a term with no evidence either way keeps its rarity), then the
+    position factor applies."""
+    bonus, cap = params.name_bonus, params.word_cap
+    return {
+        term: (rarity + bonus if evidence == _SEEN_NAME
+               else (cap if evidence and rarity > cap else rarity)) * boost
+        for term, (rarity, boost, evidence) in seen.items()
+    }
 
 
 def gram_hashes(passage: str, params: StoryParams) -> list[tuple[int, str]]:
@@ -141,15 +205,7 @@ def gram_hashes(passage: str, params: StoryParams) -> list[tuple[int, str]]:
     """
     words = _WORD.findall(passage)
     cache = _weigher(params)
-    salient = []
-    for word in words:
-        known = cache.get(word)
-        if known is None:
-            known = cache[word] = (
-                *term_and_weight(word, params.language, params.common_zipf),
-                word in CALENDAR,
-            )
-        salient.append(known[1] > 0.0)
+    salient = [_know(word, cache, params)[1] > 0.0 for word in words]
     n = params.quote_words
     out = []
     for i in range(len(words) - n + 1):
@@ -160,16 +216,16 @@ def gram_hashes(passage: str, params: StoryParams) -> list[tuple[int, str]]:
 
 
 def _quotes(body: str, params: StoryParams) -> tuple[tuple[str, ...], bytes]:
-    """Quoted passages of a normalised body whose paragraphs are separated by ``_PARAGRAPH``."""
+    """Quoted passages of a prepared body (case-folded here), read a paragraph at a time."""
     kept: list[str] = []
     hashes: set[int] = set()
     if '"' not in body:
         return (), b""
     # Quotes are read a paragraph at a time, between alternate quote marks, so one
     # unbalanced mark can't shift every later quote.
-    for paragraph in body.split(_PARAGRAPH):
+    for paragraph in body.split("\n"):
         for quoted in paragraph.split('"')[1::2]:
-            words = _WORD.findall(quoted)
+            words = _WORD.findall(quoted.casefold())
             if len(words) < params.quote_words:
                 continue
             passage = " ".join(words[: params.quote_max_words])
@@ -184,15 +240,17 @@ def story_features(
     title: str | None, body: str, published: When | None, params: StoryParams
 ) -> StoryFeatures:
     """The story features of one article (title and body as extracted, any typography)."""
-    title_text = normalise(title) if title else ""
-    # Paragraph breaks survive normalisation as a non-space mark (normalise makes one
-    # space of any white space), for the quotes; the tokenisers skip it.
-    body_text = normalise(body.replace("\n", _BREAK))
-    weights: dict[str, float] = {}
+    title_text = _prepare(title) if title else ""
+    body_text = _prepare(body)
+    seen: dict[str, list[float]] = {}
     title_tokens = _tokens(title_text) if title_text else []
     body_tokens = _tokens(body_text)
-    title_calendar = _add_terms(title_tokens, 1 << 30, params.title_boost, weights, params)
-    body_calendar = _add_terms(body_tokens, params.lead_words, params.lead_boost, weights, params)
+    # Headlines capitalise every word: only the body tells names from words.
+    title_calendar = _add_terms(title_tokens, 1 << 30, 1.0 + params.title_boost, seen, params,
+                                cased=False)
+    body_calendar = _add_terms(body_tokens, params.lead_words, 1.0 + params.lead_boost, seen,
+                               params, cased=True)
+    weights = _weights(seen, params)
     day = published.day if published is not None else None
     found = chain(
         iso_dates(title_text),

@@ -21,6 +21,11 @@ class StoryParamsError(DedupError, ValueError):
     """A story parameter is out of its range."""
 
 
+FEATURES_VERSION = 2
+"""How features are computed: 1 read case-folded text; 2 reads the case (names) and folds
+accents. Features of two versions can't be compared."""
+
+
 def _sketch(default: Any, doc: str) -> Any:
     return field(default=default, metadata={"sketch": True, "doc": doc})
 
@@ -33,6 +38,11 @@ def _decision(default: Any, doc: str) -> Any:
 class StoryParams:
     """Parameters of the story tier (docs/stories.md explains each default)."""
 
+    features_version: int = _sketch(
+        FEATURES_VERSION,
+        "how features are computed (fixed by the code; stored so that an index built by "
+        "another version is refused instead of mixing features)",
+    )
     language: str = _sketch(
         "en", "wordfreq language of the static rarity model (one model for all articles)"
     )
@@ -40,6 +50,16 @@ class StoryParams:
         6.0,
         "a word at or above this Zipf frequency (said, people, the) carries no weight; a "
         "rarer word weighs common_zipf - zipf, so information grows with rarity",
+    )
+    name_bonus: float = _sketch(
+        0.5,
+        "added to the rarity of a word the body writes capitalised inside a sentence and "
+        "never in lower case (a name: Thompson, Wellington); Zipf units",
+    )
+    word_cap: float = _sketch(
+        3.0,
+        "most a word the body writes in lower case can weigh (a rare adjective or a typo "
+        "says less about the event than a name does)",
     )
     number_weight: float = _sketch(
         3.0, "weight of a number of two or more digits (a toll, a score, an age, a year)"
@@ -58,12 +78,24 @@ class StoryParams:
     max_quotes: int = _sketch(4, "quoted passages kept an article (the first ones)")
     quote_max_words: int = _sketch(20, "words kept of each quoted passage")
     threshold: float = _decision(
-        0.32, "same story when the salient-term cosine is at least this (dates permitting)"
+        0.28,
+        "two articles are linked when the salient-term cosine is at least this (dates "
+        "permitting); stories are the linked groups, cut where their links thin out",
     )
     quote_min_shared: int = _decision(
         3, "... or when at least this many quote n-grams are shared, with the cosine at least"
     )
     quote_threshold: float = _decision(0.15, "... this lower floor")
+    split_ncut: float = _decision(
+        0.6,
+        "a group of linked articles is cut in two where the normalised cut of its links is "
+        "below this (0 never cuts; at most 1, so no article is ever cut off alone)",
+    )
+    cut_cap: float = _decision(
+        0.45,
+        "in the cut, a link counts at most this score: past it two texts share their wording "
+        "(copies, near copies), which says no more about the story than a rewrite does",
+    )
     window_days: int = _decision(
         7,
         "two dated articles further apart than this many days are never one story, "
@@ -72,23 +104,27 @@ class StoryParams:
 
     def __post_init__(self) -> None:
         problems = []
-        for name in ("common_zipf", "number_weight", "date_weight", "title_boost", "lead_boost"):
-            if getattr(self, name) < 0:
-                problems.append(f"{name} must be >= 0, got {getattr(self, name)!r}")
-        for name in ("lead_words", "quote_min_shared", "window_days"):
-            if getattr(self, name) < 0:
-                problems.append(f"{name} must be >= 0, got {getattr(self, name)!r}")
-        for name in ("max_terms", "quote_words", "quote_max_words"):
-            if getattr(self, name) < 1:
-                problems.append(f"{name} must be >= 1, got {getattr(self, name)!r}")
-        if self.max_quotes < 0:
-            problems.append(f"max_quotes must be >= 0, got {self.max_quotes!r}")
+        if self.features_version != FEATURES_VERSION:
+            problems.append(f"features_version is {FEATURES_VERSION} in this version of dedup, "
+                            f"got {self.features_version!r}")
+        ranges = (
+            (("common_zipf", "name_bonus", "word_cap", "number_weight", "date_weight",
+              "title_boost", "lead_boost", "lead_words", "quote_min_shared", "window_days",
+              "max_quotes"), 0.0, None, ">= 0"),
+            (("max_terms", "quote_words", "quote_max_words"), 1.0, None, ">= 1"),
+            (("split_ncut",), 0.0, 1.0, "in [0, 1]"),
+        )
+        for names, low, high, wanted in ranges:
+            for name in names:
+                value = getattr(self, name)
+                if value < low or (high is not None and value > high):
+                    problems.append(f"{name} must be {wanted}, got {value!r}")
         if not 2 <= self.key_terms <= self.max_terms:
             problems.append(
                 f"key_terms must be between 2 and max_terms ({self.max_terms}), "
                 f"got {self.key_terms!r}"
             )
-        for name in ("threshold", "quote_threshold"):
+        for name in ("threshold", "quote_threshold", "cut_cap"):
             if not 0.0 < getattr(self, name) <= 1.0:
                 problems.append(f"{name} must be in (0, 1], got {getattr(self, name)!r}")
         if problems:
@@ -105,6 +141,13 @@ class StoryParams:
             raise ConfigMismatch(
                 f"the stored story parameters name fields this version does not know: "
                 f"{unknown}; open the index with the dedup version that built it"
+            )
+        version = data.get("features_version", 1)  # absent: stored before it was recorded
+        if version != FEATURES_VERSION:
+            raise ConfigMismatch(
+                f"the stored story features were computed by feature version {version!r}; "
+                f"this dedup computes version {FEATURES_VERSION}: index into a new database, "
+                "or open this one with the dedup version that built it"
             )
         return cls(**data)
 
