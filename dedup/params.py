@@ -16,12 +16,17 @@ from typing import Any
 from dedup.errors import ConfigMismatch
 
 
-def _sketch(default: Any, doc: str) -> Any:
+def sketch_field(default: Any, doc: str) -> Any:
+    """A parameter that changes what is stored: an index built with another value can't be read."""
     return field(default=default, metadata={"sketch": True, "doc": doc})
 
 
-def _decision(default: Any, doc: str) -> Any:
+def decision_field(default: Any, doc: str) -> Any:
+    """A parameter that only changes decisions taken from now on."""
     return field(default=default, metadata={"sketch": False, "doc": doc})
+
+
+_sketch, _decision = sketch_field, decision_field
 
 
 @dataclass(frozen=True)

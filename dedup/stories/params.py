@@ -11,10 +11,11 @@ the others only change the verdicts taken from now on.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from dedup.errors import ConfigMismatch, DedupError
+from dedup.params import decision_field, sketch_field
 
 
 class StoryParamsError(DedupError, ValueError):
@@ -26,12 +27,7 @@ FEATURES_VERSION = 2
 accents. Features of two versions can't be compared."""
 
 
-def _sketch(default: Any, doc: str) -> Any:
-    return field(default=default, metadata={"sketch": True, "doc": doc})
-
-
-def _decision(default: Any, doc: str) -> Any:
-    return field(default=default, metadata={"sketch": False, "doc": doc})
+_sketch, _decision = sketch_field, decision_field
 
 
 @dataclass(frozen=True)
