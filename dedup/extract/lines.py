@@ -457,25 +457,24 @@ class LineScorer:
         ``text``, the page itself, lets it skip tests for characters the page lacks)."""
         if not self.fast:
             return list(map(self.bounds, raw, stripped, repeated))
-        # Long lines are bounded column-wise for less than a memo look-up costs; short ones
-        # (templates, menus) come back page after page: those are memoised. Lines repeated
-        # on the page (a headline written twice) take the per-line path.
-        spaces = list(map(str.count, stripped, repeat(" ")))
+        # New lines are bounded in one column-wise pass; every line's bounds are memoised
+        # (template lines come back page after page, wire copy from outlet to outlet).
+        # Lines repeated on the page (a headline written twice) take the per-line path.
         memo = self._memo[False]
-        get = memo.get
-        found = [get(r) if n < 12 else None for r, n in zip(raw, spaces, strict=True)]
+        found = list(map(memo.get, raw))
         if any(repeated):
             for k in [k for k, rep in enumerate(repeated) if rep]:
                 found[k] = self.bounds(raw[k], stripped[k], True)
         missing = [k for k, value in enumerate(found) if value is None]
         if missing:
-            new = self._bounds.page([raw[k] for k in missing], [stripped[k] for k in missing],
-                                    [spaces[k] for k in missing], text)
+            lines = [stripped[k] for k in missing]
+            spaces = list(map(str.count, lines, repeat(" ")))
+            new = self._bounds.page([raw[k] for k in missing], lines, spaces, text)
             for k, value in zip(missing, new, strict=True):
                 found[k] = value
             if len(memo) + len(missing) >= _CACHE_LIMIT:
                 memo.clear()
-            memo.update((raw[k], value) for k, value in zip(missing, new, strict=True) if spaces[k] < 12)
+            memo.update(zip([raw[k] for k in missing], new, strict=True))
         return found  # type: ignore[return-value]  # (no None left)
 
     def __getstate__(self) -> tuple[tuple[float, ...], bool]:
