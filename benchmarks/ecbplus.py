@@ -147,7 +147,7 @@ def candidate_evidence(
     """Every candidate pair the index yields, with its evidence (for sweeping decisions)."""
     index = StoryIndex(params)
     feats: list[StoryFeatures] = []
-    pairs = []
+    pairs: list[tuple[int, int, StoryEvidence]] = []
     for k, doc in enumerate(docs):
         f = story_features(doc.title, doc.body, doc.published, params)
         feats.append(f)
@@ -191,8 +191,8 @@ def quality(
     merged = {t for (t, _), evs in events.items() if len(evs) > 1}
     cross = 0
     per_cluster: defaultdict[tuple[str, object], list[int]] = defaultdict(list)
-    for (t, label, _), n in together.items():
-        per_cluster[(t, label)].append(n)
+    for (t, cluster, _), count in together.items():
+        per_cluster[(t, cluster)].append(count)
     for sizes in per_cluster.values():
         total = sum(sizes)
         cross += (total * total - sum(n * n for n in sizes)) // 2

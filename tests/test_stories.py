@@ -471,3 +471,8 @@ def test_parts_of_an_unlinkable_pair_of_cliques() -> None:
                               for b in range(a + 1, first + 4)] + [(3, 4, 0.1)])
     assert parts(weights, 0.6) == [[0, 1, 2, 3], [4, 5, 6, 7]]
     assert parts(weights, 0.0) == [list(range(8))]
+
+
+def test_parts_of_unlinked_pieces_are_the_pieces() -> None:
+    weights = link_matrix(6, [(0, 1, 0.5), (1, 2, 0.5), (3, 4, 0.5)])
+    assert parts(weights, 0.6) == [[0, 1, 2], [3, 4], [5]]

@@ -5,8 +5,9 @@ event share almost no shingles, so this tier compares what the event is instead:
 terms weighted by a fixed rarity model, numbers, named dates, quotes, and the publication
 day. :func:`story_features` builds an article's signature, :class:`StoryIndex` finds the
 indexed articles worth verifying (never all pairs), :func:`compare` and :func:`same_story`
-judge a pair, and :class:`StoryClusters` turns accepted pairs into stories whatever the
-arrival order. See docs/stories.md.
+judge whether a pair is linked, and :class:`StoryClusters` turns links into stories (their
+components, split by time and cut where the links thin out) whatever the arrival order.
+See docs/stories.md.
 """
 
 from dedup.stories.cluster import StoryClusters

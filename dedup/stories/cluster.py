@@ -195,7 +195,8 @@ class StoryClusters:
         cap = self.params.cut_cap
         links = [(position[a], position[b], min(score, cap))
                  for (a, b), score in strongest.items()]
-        cut = parts(link_matrix(len(order), links), limit)
+        # A time group is connected: its articles were joined along its links.
+        cut = parts(link_matrix(len(order), links), limit, connected=True)
         return [[key for i in part for key in held[order[i]]] for part in cut]
 
     def _settle(self, root: int) -> None:

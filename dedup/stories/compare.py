@@ -1,12 +1,14 @@
-"""The pair verdict: do two articles report the same event?
+"""The pair verdict: are two articles linked, that is alike enough to be one story?
 
-The score is the cosine of the two salient-term vectors: shared rare names, places,
+Stories are the linked groups, split by time and cut where their links thin out
+(:mod:`dedup.stories.cluster`): a link is evidence, the story is decided on the group. The
+score is the cosine of the two salient-term vectors: shared rare names, places,
 numbers and dates count, common words don't, and the title and lead count double. A pair
 must also share at least two of the ``key_terms`` heaviest terms of both articles (who and
 where, say): a story is named by its main terms, and two events of one kind (two fires at
 one supermarket chain) share many terms but rarely two of the main ones. That condition is
 exactly what the candidate index looks up, so the index misses no pair the verifier could
-accept. Two dated articles further apart than the window are never the same story. Shared quote
+accept. Two dated articles further apart than the window are never linked. Shared quote
 n-grams let a pair through at a lower cosine, because rewrites keep the quotes even when
 they change every other sentence. The verdict depends on the two articles only (no corpus
 statistics), and ``compare(a, b)`` equals ``compare(b, a)`` to the last bit.
@@ -94,7 +96,8 @@ def compare(a: StoryFeatures, b: StoryFeatures, params: StoryParams) -> StoryEvi
 
 
 def same_story(evidence: StoryEvidence, params: StoryParams) -> bool:
-    """The verdict on a pair: within the time window, and enough shared content."""
+    """The verdict on a pair: linked when within the time window and with enough shared
+    content (the stories are then cut from the links by :class:`StoryClusters`)."""
     if evidence.date_gap_days is not None and evidence.date_gap_days > params.window_days:
         return False
     if evidence.shared_key_terms < MIN_KEY_TERMS:

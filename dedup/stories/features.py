@@ -1,8 +1,9 @@
 """What identifies the event an article reports, as a small picklable record.
 
 An article's story features are its salient terms (words weighted by a fixed rarity model,
-numbers, dates it names), boosted where the article says what happened (title, lead), cut
-to the ``max_terms`` heaviest and L2-normalised; the passages it quotes (rewrites keep
+names told from words by how the body spells them, numbers, dates it names), boosted where
+the article says what happened (title, lead), cut to the ``max_terms`` heaviest and
+L2-normalised; the passages it quotes (rewrites keep
 quotes); its publication day; and a fingerprint that orders articles the same way in any
 run. Everything is computed from the article alone, so features can be built in worker
 processes and compared anywhere.
@@ -80,11 +81,11 @@ class StoryFeatures:
     """The story signature of one article (a few hundred bytes; see docs/stories.md).
 
     ``terms`` are the salient terms, heaviest first, and ``weights`` their L2-normalised
-    weights as float32; ``quotes`` the quoted passages kept (normalised, cut to
+    weights as float32; ``quotes`` the quoted passages kept (case-folded, cut to
     ``quote_max_words``) and ``quote_grams`` the sorted 32-bit hashes of their word
     n-grams; ``day`` the publication day as a proleptic ordinal (``None`` when unknown);
-    ``fingerprint`` a content hash that breaks ties between equal scores the same way
-    whatever order the articles came in.
+    ``fingerprint`` a hash of the content and the day that breaks ties between equal
+    scores the same way whatever order the articles came in.
     """
 
     terms: tuple[str, ...]
@@ -273,6 +274,9 @@ def story_features(
     digest.update("\x1f".join(terms).encode("utf-8", "surrogatepass"))
     digest.update(packed)
     digest.update(grams)
+    # The day too: the same text published on two days is two articles, which the time
+    # rule may put in two stories; their order must not be left to their arrival.
+    digest.update(b"" if day is None else day.toordinal().to_bytes(4, "little"))
     return StoryFeatures(
         terms=terms,
         weights=packed,

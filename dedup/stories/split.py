@@ -42,9 +42,22 @@ _MEMO_SIZE = 4096  # groups remembered (their parts), process-wide
 _memo: dict[tuple[int, float, int], tuple[tuple[int, ...], ...]] = {}
 
 
-def parts(weights: Matrix, limit: float) -> list[list[int]]:
-    """Split the nodes ``0..n-1`` of a connected, symmetric, non-negative link matrix
-    (zero diagonal) into parts; returns lists of node positions, each sorted, sorted.
+def parts(weights: Matrix, limit: float, connected: bool = False) -> list[list[int]]:
+    """Split the nodes ``0..n-1`` of a symmetric, non-negative link matrix (zero diagonal)
+    into parts: its connected pieces (the whole, if the caller knows it is ``connected``),
+    each cut while its best cut is below ``limit``. Returns lists of node positions, each
+    sorted, sorted."""
+    if connected:
+        return sorted(sorted(p) for p in _cut(weights, limit))
+    out: list[list[int]] = []
+    for piece in _components(weights):
+        nodes = np.array(piece)
+        out.extend(nodes[p].tolist() for p in _cut(weights[nodes][:, nodes], limit))
+    return sorted(sorted(p) for p in out)
+
+
+def _cut(weights: Matrix, limit: float) -> list[list[int]]:
+    """:func:`parts` of a connected link matrix.
 
     Remembered by the matrix's bytes: a group that did not change since it was last cut
     (in a stream, the half of a story an article did not join) is not cut again.
@@ -66,8 +79,7 @@ def parts(weights: Matrix, limit: float) -> list[list[int]]:
             # A half may fall apart into unlinked pieces: each is a part to cut on its own.
             for piece in _components(inner):
                 nodes = half[piece]
-                out.extend(nodes[p].tolist() for p in parts(inner[piece][:, piece], limit))
-    out = sorted(sorted(p) for p in out)
+                out.extend(nodes[p].tolist() for p in _cut(inner[piece][:, piece], limit))
     if len(_memo) >= _MEMO_SIZE:
         _memo.clear()
     _memo[key] = tuple(tuple(p) for p in out)
@@ -80,8 +92,11 @@ def forget_cuts() -> None:
 
 
 def _components(weights: Matrix) -> list[list[int]]:
-    """Connected components of a link matrix (positions, each sorted)."""
+    """Connected components of a link matrix (positions, each sorted, in order of their
+    first position)."""
     n = weights.shape[0]
+    if n == 0:
+        return []
     linked = weights > 0.0
     seen = linked[0].copy()
     seen[0] = True
@@ -94,9 +109,9 @@ def _components(weights: Matrix) -> list[list[int]]:
         seen = grown
     if seen.all():
         return [list(range(n))]
-    first = np.flatnonzero(seen).tolist()
     rest = np.flatnonzero(~seen)
-    return [first, *([rest[i] for i in piece] for piece in _components(weights[rest][:, rest]))]
+    return [np.flatnonzero(seen).tolist(),
+            *(rest[piece].tolist() for piece in _components(weights[rest][:, rest]))]
 
 
 def _bisect(weights: Matrix, limit: float) -> npt.NDArray[np.bool_] | None:
