@@ -11,6 +11,7 @@ import pytest
 
 from dedup.article import Article
 from dedup.extract import Extracted, Extractor
+from dedup.extract.outlet import channel_outlet, dateline_outlet
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
 LABELS: dict[str, Any] = json.loads((SEEDS / "body_labels.json").read_text(encoding="utf-8"))
@@ -108,6 +109,84 @@ def test_relative_date_needs_a_reference_time() -> None:
 )
 def test_seed_attribution(extracted: dict[str, Extracted], name: str, agencies: tuple[str, ...]) -> None:
     assert extracted[name].attribution == agencies
+
+
+@pytest.mark.parametrize(
+    ("name", "outlet"),
+    [
+        ("000_67a82daef0a26632.txt", "The World Monitor"),  # "© 2023 THE WORLD MONITOR"
+        ("001_049fdeccea105af2.txt", None),  # the page never names TRT World
+        ("002_fd991710471ddbba.txt", "UrduPoint"),  # "Seoul, (UrduPoint / Pakistan Point News - ..."
+        ("003_56cc465d1d7b337e.txt", "UrduPoint"),  # "(APP - UrduPoint / ...)": APP is the agency
+        ("004_88897482dd4b4aba.txt", "Al-Ahed"),  # "Al-Ahed Telegram"
+    ],
+)
+def test_seed_outlet(extracted: dict[str, Extracted], name: str, outlet: str | None) -> None:
+    assert extracted[name].source == outlet
+
+
+@pytest.mark.parametrize(
+    ("lines", "outlet"),
+    [
+        (["Follow The Daily Star on Twitter", "Body."], "The Daily Star"),
+        (["Dawn on Facebook", "Body."], "Dawn"),
+        (["Follow us on Twitter", "Share on Facebook", "Body."], None),
+        (["Reuters on Twitter", "Body."], None),  # an agency is not the outlet
+    ],
+)
+def test_outlet_from_channel_links(lines: list[str], outlet: str | None) -> None:
+    assert channel_outlet(lines, range(len(lines) - 1, len(lines))) == outlet
+
+
+@pytest.mark.parametrize(
+    ("dateline", "outlet"),
+    [
+        ("Moscow, (APP - UrduPoint / Pakistan Point News - 13th Sep, 2024)", "UrduPoint"),
+        ("ANKARA (AA) -", None),
+        ("LONDON (Reuters) -", None),
+        ("WASHINGTON —", None),
+        (None, None),
+    ],
+)
+def test_outlet_from_dateline(dateline: str | None, outlet: str | None) -> None:
+    assert dateline_outlet(dateline) == outlet
+
+
+def test_a_quote_introduced_with_said_colon_is_not_a_comment_header() -> None:
+    lead = ("Turkmenistan voted on Sunday in a parliamentary election meant to show that the "
+            "nation was shedding its past, officials said.")
+    text = "\n".join([
+        "Turkmenistan votes", lead,
+        "Authorities said turnout reached 93.87 percent in the election for 288 candidates.",
+        "Pensioner Bayram-aga, a voter in Ashgabat, said:",
+        '"I remember the elections from the Soviet days. People were very active then."',
+        "Western observers say nothing has changed, despite promises of openness by the president.",
+    ])
+    body = Extractor(learn=False).extract(Article(id="a", text=text, title="Turkmenistan votes")).body
+    assert body.startswith(lead)
+    assert "Western observers" in body
+
+
+def test_copies_of_one_wire_text_without_urls_keep_their_shared_sentences() -> None:
+    # Pages without a URL are grouped into a site by the lines they share, and copies of
+    # one wire story share their sentences: those must not become that site's template.
+    story = [
+        "The storm hit the coast early on Sunday morning, officials said.",
+        "Charles electrified a sparse crowd on the first play.",
+        "Pagano is expected to rejoin the team this week.",
+        "Luck threw for 205 yards and a late touchdown pass to Wayne.",
+        "Notes: two players left the game with injuries.",
+    ]
+    credits = ["Associated Press", "AP Sports Writer", "Copyright 2012 The Associated Press"]
+    extractor = Extractor()
+    own = ("Our correspondent number {k} adds that the local council met on Monday evening to "
+           "discuss the damage and agreed to meet again next week.")
+    bodies = [extractor.extract(Article(id=str(k), text="\n".join(
+        [f"Outlet {k} menu", "Colts clinch a playoff spot", *credits[:2], own.format(k=k), *story,
+         credits[2]]))).body
+        for k in range(6)]
+    for body in bodies:
+        assert all(line in body for line in story)
 
 
 def test_dateline_and_byline_leave_the_body(extracted: dict[str, Extracted]) -> None:

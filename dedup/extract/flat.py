@@ -36,8 +36,9 @@ from urllib.parse import unquote, urlsplit
 
 from dedup.extract import attribution, dates
 from dedup.extract.lines import COMMENT, HEADING, LineScorer, credit_words, looks_like_furniture
+from dedup.extract.outlet import find_outlet
 from dedup.extract.scores import PageScores, body_run
-from dedup.extract.templates import TemplateStore, line_keys
+from dedup.extract.templates import ANONYMOUS, TemplateStore, line_keys
 
 KEEP = -1.5  # a line of the run scoring at most this is dropped
 TEMPLATE_PENALTY = 4.0
@@ -52,15 +53,6 @@ _BYLINE_HINT = re.compile(
     r"(?i)^(?:posted |written |words |text |reporting )?(?:by|por|par|von|di|oleh)\b"
     r"|\b(?:published|posted|updated)\b"
 )
-_COPYRIGHT_NAME = re.compile(
-    r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*(?:[-\u2013]\s*\d{4})?\s*)?"
-    r"(?P<name>[A-Za-z][\w .&'\u2019-]{2,60})",
-    re.IGNORECASE,
-)
-# Letters re's case-insensitive matching equates with ASCII ones where str.lower() does not.
-_CASE_ODDITIES = ("\u0130", "\u0131", "\u017f", "\u212a")
-
-
 @dataclass(frozen=True, slots=True)
 class FlatResult:
     """What the flat extractor found; empty ``body`` when nothing looked like an article."""
@@ -379,28 +371,6 @@ def _published(
     return None
 
 
-def _may_name_copyright(line: str) -> bool:
-    """Whether :data:`_COPYRIGHT_NAME` can match: it needs "©", "(c)" or "copyright"."""
-    low = line.lower()
-    return ("©" in line or "(c)" in low or "copyright" in low
-            or (not line.isascii() and any(c in line for c in _CASE_ODDITIES)))
-
-
-def _outlet(stripped: list[str], end: int) -> str | None:
-    """The outlet named in a copyright footer ("© 2023 THE WORLD MONITOR"), if any."""
-    for line in stripped[end + 1:][::-1][:40]:
-        m = _COPYRIGHT_NAME.search(line) if _may_name_copyright(line) else None
-        if m:
-            name = re.split(r"(?i)\s*(?:\.|,|\ball rights\b|\|)", m.group("name"))[0].strip(" -")
-            if 2 < len(name) <= 40 and not attribution.agencies_in(name):
-                folded = _fold(name)
-                for other in stripped:  # prefer how the page writes it elsewhere
-                    if _fold(other) == folded and other != name:
-                        return other
-                return name
-    return None
-
-
 def _templates(store: TemplateStore, host: str | None, lines: _Lines, page: PageScores
                ) -> tuple[str, list[int]]:
     """Lower the scores of the lines the site's earlier pages had; the site and line keys."""
@@ -408,6 +378,9 @@ def _templates(store: TemplateStore, host: str | None, lines: _Lines, page: Page
     furniture = [] if host else [
         key for k, key in enumerate(keys) if lines.size(k) >= 2 and page.below(k, 0.0)]
     site = store.site_for(host, furniture)
+    # Without a host, the site is a guess from shared lines, which copies of one wire story
+    # share too: there a repeated line is template only if it does not read as text.
+    anonymous = site.startswith(ANONYMOUS)
     found = store.seen(site, keys)
     if found is not None and max(found[0]) >= min(found[1], found[2]):
         counts, need_short, need_long = found
@@ -417,7 +390,7 @@ def _templates(store: TemplateStore, host: str | None, lines: _Lines, page: Page
             if seen < least:
                 continue
             if seen < most:  # template or not depends on whether the line reads as text
-                long = lines.size(k) >= 12 and page.above(k, 1.0)
+                long = page.above(k, 0.0) if anonymous else lines.size(k) >= 12 and page.above(k, 1.0)
                 if seen < (need_long if long else need_short):
                     continue
             page.penalise(k, TEMPLATE_PENALTY)
@@ -578,7 +551,7 @@ def extract_flat(
         body="\n".join(body),
         title=title,
         published=_published(lines, first_title, start, end, dateline, crawled_at),
-        source=host or _outlet(stripped, end),
+        source=host or find_outlet(stripped, start, end, dateline),
         attribution=attribution.merge(dateline_credit, byline_credit, *header_credits, *credits, trailing),
         dateline=dateline,
         byline=byline,

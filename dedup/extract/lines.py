@@ -205,7 +205,14 @@ def _is_comment_marker(s: str) -> bool:
     """ "alex says:", "12. joe said:", "34 responses to ...": where readers' comments start."""
     if not (s.endswith(_COMMENT_ENDS) or s[:1].isdigit()):
         return False
-    return len(s) <= 160 and _COMMENT.match(s) is not None
+    if len(s) > 160 or _COMMENT.match(s) is None:
+        return False
+    if any(map(str.isdigit, s)):
+        return True  # a numbered comment, or "Alex on May 3, 2018 at 4:47 pm said:"
+    # Without a number or a date it could be a quote's introduction in the article
+    # ("Pensioner Bayram-aga, a voter in Ashgabat, said:"): a commenter's handle has no
+    # comma, and a commenter "says" (a report's past tense "said" needs the date above).
+    return "," not in s and not s.endswith(("said", "said:"))
 
 
 def _opens_comment_section(s: str) -> bool:

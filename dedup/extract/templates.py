@@ -18,7 +18,9 @@ site gets no help from the store (only the line model), the next ones do; a line
 template once it was seen on ``min_pages`` earlier pages (short lines) or
 ``min_pages_long`` earlier pages *and* on a good share of the site's pages (sentence-like
 lines: a paragraph a site repeats in three updates of one story is still that story's
-text).
+text). On an anonymous site sentence-like lines are never template: its pages were grouped
+by the lines they share, and copies of one wire story from different outlets share lines
+too (the story's own sentences), which must stay in every copy's body.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ import xxhash
 
 _DIGITS = re.compile(r"\d+")
 _SHORT = 60  # numbers are ignored in lines shorter than this
+_NEVER = 1 << 62  # more pages than any site will have
+ANONYMOUS = "~"
+"""How the keys of sites without a URL host begin (a host never starts with it)."""
 
 
 def line_key(line: str) -> int:
@@ -106,7 +111,7 @@ class TemplateStore:
             site = best
         else:
             self._anonymous += 1
-            site = f"~{self._anonymous}"
+            site = f"{ANONYMOUS}{self._anonymous}"
         for key in keys:
             self._owners[key] = site
         if len(self._owners) > self.max_sites * 64:
@@ -134,6 +139,10 @@ class TemplateStore:
         entry = self._sites.get(site)
         if entry is None or entry.pages == 0:
             return None
+        if site.startswith(ANONYMOUS):
+            # Pages without a URL were grouped by shared lines, and copies of one wire story
+            # share lines too: only furniture-like lines can be template there.
+            return list(map(entry.counts.get, keys, repeat(0))), self.min_pages, _NEVER
         need_long = max(self.min_pages_long, int(self.long_share * entry.pages + 0.999))
         return list(map(entry.counts.get, keys, repeat(0))), self.min_pages, need_long
 
