@@ -341,8 +341,8 @@ class Index:
                 status = "new"
             timings["cluster"] += time.perf_counter() - t0
             links, stories = self._story(p, text, [c for c, _ in verified])
-            if links and status == "new":
-                status = "story"
+            if status == "new" and len(self.stories.members(self.stories.label[text])) > 1:
+                status = "story"  # in a story with others once it was cut, not merely linked
             self._insert_article(p, text, cluster, self.stories.label[text], status)
             matches = self._record_matches(aid, text, verified) + links
             self._record_merges(merges)

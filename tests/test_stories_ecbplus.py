@@ -14,6 +14,7 @@ from benchmarks.ecbplus import (
     candidate_evidence,
     decide,
     ecbplus_quality,
+    index_stories,
     load_ecbplus,
     order_check,
     seeds_report,
@@ -37,6 +38,17 @@ def test_ecbplus_meets_the_floors() -> None:
     assert q["bcubed_f1"] >= FLOOR["bcubed_f1"]
     assert q["pairwise_f1"] >= FLOOR["pairwise_f1"]
     assert q["merged_topics"] <= FLOOR["merged_topics_max"]
+
+
+@pytest.mark.shared_data
+def test_ecbplus_through_dedup_index_meets_the_floors(tmp_path: Path) -> None:
+    predicted, _ = index_stories(DATA, tmp_path)
+    q = ecbplus_quality(load_ecbplus(DATA), predicted)
+    floor = FLOOR["index"]
+    assert q["ari"] >= floor["ari"]
+    assert q["bcubed_f1"] >= floor["bcubed_f1"]
+    assert q["pairwise_f1"] >= floor["pairwise_f1"]
+    assert q["merged_topics"] <= floor["merged_topics_max"]
 
 
 @pytest.mark.shared_data

@@ -93,7 +93,7 @@ class StoryParams:
         "(copies, near copies), which says no more about the story than a rewrite does",
     )
     window_days: int = _decision(
-        7,
+        30,
         "two dated articles further apart than this many days are never one story, "
         "directly or through others",
     )
