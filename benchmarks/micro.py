@@ -247,7 +247,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--articles", type=int, default=2000, help="bodies for the stage timings")
     parser.add_argument("--rounds", type=int, default=5, help="passes per stage; the best counts")
     parser.add_argument("--lsh", default="100000,1000000",
-                        help="index sizes (texts) for the LSH figures, comma-separated; '' skips")
+                        help="index sizes (texts) for the LSH figures, comma-separated; '' or 0 skips")
     parser.add_argument("--dict-lsh", type=int, default=100_000,
                         help="texts for the v0 dict index's figures (0 skips)")
     parser.add_argument("--seed", type=int, default=20240913)
@@ -263,7 +263,7 @@ def main(argv: list[str] | None = None) -> None:
     for row in stages(texts, args.rounds):
         print(f"{row['stage']:42} {row['before_us']:8.1f} {row['after_us']:8.1f} {row['ratio']:6.2f}")
         records.append({"kind": "stage", "articles": len(texts), "words": round(words_per), **row})
-    sizes = [int(s) for s in args.lsh.split(",") if s.strip()]
+    sizes = [n for n in (int(s) for s in args.lsh.split(",") if s.strip()) if n > 0]
     runs = [(n, False) for n in sizes] + ([(args.dict_lsh, True)] if args.dict_lsh else [])
     for n, as_dict in runs:
         row = lsh(n, args.seed, as_dict)
