@@ -132,6 +132,8 @@ def test_seed_outlet(extracted: dict[str, Extracted], name: str, outlet: str | N
         (["Dawn on Facebook", "Body."], "Dawn"),
         (["Follow us on Twitter", "Share on Facebook", "Body."], None),
         (["Reuters on Twitter", "Body."], None),  # an agency is not the outlet
+        (["Follow Dawn on X", "Body."], "Dawn"),
+        (["Malcolm X", "Body."], None),  # a name, not a channel link
     ],
 )
 def test_outlet_from_channel_links(lines: list[str], outlet: str | None) -> None:

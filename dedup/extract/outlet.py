@@ -29,10 +29,11 @@ _COPYRIGHT_NAME = re.compile(
 )
 # Letters re's case-insensitive matching equates with ASCII ones where str.lower() does not.
 _CASE_ODDITIES = ("\u0130", "\u0131", "\u017f", "\u212a")
-_NETWORKS = r"(?:Telegram|Facebook|Twitter|X|YouTube|Instagram|WhatsApp|LinkedIn|TikTok|Threads)"
+_NETWORKS = r"(?:Telegram|Facebook|Twitter|YouTube|Instagram|WhatsApp|LinkedIn|TikTok|Threads)"
 _NAME = r"(?P<name>[A-Z][\w&'\u2019.-]*(?: [A-Z][\w&'\u2019.-]*){0,3})"
 # "Al-Ahed Telegram", "Dawn on Facebook", "Follow The Daily Star on Twitter": a whole line.
-_CHANNEL = re.compile(rf"^(?:Follow |Join )?{_NAME}(?: on| channel on)? {_NETWORKS}(?: channel)?$")
+# X only after "on": "Malcolm X" alone is a name, not a channel link.
+_CHANNEL = re.compile(rf"^(?:Follow |Join )?{_NAME}(?:(?: on| channel on)? {_NETWORKS}| on X)(?: channel)?$")
 _NOT_NAMES = frozenset(("follow", "follow us", "join", "join us", "share", "share on", "us", "like us",
                         "subscribe", "find us", "connect", "watch", "more"))
 _DATELINE_PARTS = re.compile(r"\s*(?:/|\s-\s|\s\u2013\s|\|)\s*")

@@ -18,8 +18,8 @@ site gets no help from the store (only the line model), the next ones do; a line
 template once it was seen on ``min_pages`` earlier pages (short lines) or
 ``min_pages_long`` earlier pages *and* on a good share of the site's pages (sentence-like
 lines: a paragraph a site repeats in three updates of one story is still that story's
-text). On an anonymous site sentence-like lines are never template: its pages were grouped
-by the lines they share, and copies of one wire story from different outlets share lines
+text). On an anonymous site a line that reads as text is never template: its pages were
+grouped by the lines they share, and copies of one wire story from different outlets share lines
 too (the story's own sentences), which must stay in every copy's body.
 """
 
