@@ -237,20 +237,17 @@ class _Run:
         return texts.astype(np.uint32)
 
 
-class BandIndex:
-    """An in-memory LSH table: band key -> text ids, in a few hundred bytes a text.
+class KeyIndex:
+    """An in-memory multimap of 32-bit keys to text ids, in a few bytes an entry.
 
-    ``buffer`` entries wait in a dict (fast to add and remove); then they are merged into
-    a middle run, which is merged into the main run once it holds ``middle`` entries.
-    Runs are rewritten ``chunk`` entries at a time, which bounds the temporary memory.
+    The storage of every candidate index here: the LSH bands (:class:`BandIndex`) and the
+    story tier's pairs of key terms (:class:`dedup.stories.StoryIndex`). ``buffer``
+    entries wait in a dict (fast to add and remove); then they are merged into a middle
+    run, which is merged into the main run once it holds ``middle`` entries. Runs are
+    rewritten ``chunk`` entries at a time, which bounds the temporary memory.
     """
 
-    def __init__(
-        self, bands: int, rows: int, buffer: int = 1 << 17, middle: int = 1 << 22,
-        chunk: int = _CHUNK,
-    ) -> None:
-        self.bands = bands
-        self.rows = rows
+    def __init__(self, buffer: int = 1 << 17, middle: int = 1 << 22, chunk: int = _CHUNK) -> None:
         self._chunk = chunk
         self._buffer_limit = buffer
         self._middle_limit = middle
@@ -261,9 +258,6 @@ class BandIndex:
         self._main = _Run(chunk)
         self._dead: set[int] = set()
         self._texts = 0
-        salts = np.arange(1, 2 * bands + 1, dtype=np.uint64)
-        with np.errstate(over="ignore"):
-            self._salts = salts * _SALT
 
     def __len__(self) -> int:
         """The number of texts in the index."""
@@ -278,34 +272,6 @@ class BandIndex:
     def nbytes(self) -> int:
         """Bytes held in the NumPy runs (the buffer dict comes on top: ~100 an entry)."""
         return self._middle.nbytes + self._main.nbytes
-
-    def keys(self, full: U32, lead: U32) -> list[int]:
-        """The band keys of one text: ``bands`` from the full signature, ``bands`` from the lead.
-
-        A key is the top 32 bits of a 64-bit mix of the band's values, salted with the
-        band's number and kind, so equal values in different bands don't collide (beyond
-        the 32-bit truncation). The lead of a short text is its whole body; its lead keys
-        would only repeat the full ones and are left out.
-        """
-        width = self.bands * self.rows
-        if np.array_equal(full, lead):
-            values = full[:width]
-            salts = self._salts[: self.bands]
-        else:
-            values = np.concatenate([full[:width], lead[:width]])
-            salts = self._salts
-        v = values.reshape(-1, self.rows).astype(np.uint64)
-        with np.errstate(over="ignore"):
-            h = v[:, 0] + salts
-            for r in range(1, self.rows):
-                h *= _POLY
-                h += v[:, r]
-            h ^= h >> _S33
-            h *= _MIX1
-            h ^= h >> _S33
-            h *= _MIX2
-        out: list[int] = (h >> _S32).tolist()  # fmix64's last step leaves these bits as they are
-        return out
 
     def insert(self, text: int, keys: Iterable[int]) -> None:
         if text in self._dead:
@@ -416,3 +382,47 @@ class BandIndex:
             self._main.absorb(keys, texts)
         self._main.purge(dead)
         self._dead.clear()
+
+
+class BandIndex(KeyIndex):
+    """The LSH table: band keys of MinHash signatures -> text ids, in a few hundred bytes
+    a text (see :class:`KeyIndex` for ``buffer``, ``middle`` and ``chunk``)."""
+
+    def __init__(
+        self, bands: int, rows: int, buffer: int = 1 << 17, middle: int = 1 << 22,
+        chunk: int = _CHUNK,
+    ) -> None:
+        super().__init__(buffer, middle, chunk)
+        self.bands = bands
+        self.rows = rows
+        salts = np.arange(1, 2 * bands + 1, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            self._salts = salts * _SALT
+
+    def keys(self, full: U32, lead: U32) -> list[int]:
+        """The band keys of one text: ``bands`` from the full signature, ``bands`` from the lead.
+
+        A key is the top 32 bits of a 64-bit mix of the band's values, salted with the
+        band's number and kind, so equal values in different bands don't collide (beyond
+        the 32-bit truncation). The lead of a short text is its whole body; its lead keys
+        would only repeat the full ones and are left out.
+        """
+        width = self.bands * self.rows
+        if np.array_equal(full, lead):
+            values = full[:width]
+            salts = self._salts[: self.bands]
+        else:
+            values = np.concatenate([full[:width], lead[:width]])
+            salts = self._salts
+        v = values.reshape(-1, self.rows).astype(np.uint64)
+        with np.errstate(over="ignore"):
+            h = v[:, 0] + salts
+            for r in range(1, self.rows):
+                h *= _POLY
+                h += v[:, r]
+            h ^= h >> _S33
+            h *= _MIX1
+            h ^= h >> _S33
+            h *= _MIX2
+        out: list[int] = (h >> _S32).tolist()  # fmix64's last step leaves these bits as they are
+        return out

@@ -1,7 +1,7 @@
 """In-memory candidate index for the story tier: which indexed articles are worth verifying.
 
 Each article is filed under one key per pair of its ``key_terms`` heaviest salient terms
-(28 keys for the default 8). Two articles are candidates when they share a key, that is
+(66 keys for the default 12). Two articles are candidates when they share a key, that is
 when two terms are among the heaviest of both, which is exactly the condition the verifier
 puts first (:data:`~dedup.stories.compare.MIN_KEY_TERMS`): the index misses no pair the
 verifier could accept, where MinHash/LSH over the term sets, with as many keys, found 86%
@@ -23,6 +23,7 @@ from itertools import combinations
 import xxhash
 
 from dedup.errors import UnknownArticle
+from dedup.lsh import KeyIndex
 from dedup.stories.features import StoryFeatures
 from dedup.stories.params import StoryParams
 
@@ -30,25 +31,23 @@ _SEP = "\x1f"
 
 
 def index_keys(feats: StoryFeatures, params: StoryParams) -> list[int]:
-    """The 64-bit keys an article is filed under (pairs of its heaviest terms)."""
+    """The 32-bit keys an article is filed under (pairs of its heaviest terms)."""
     top = sorted(feats.terms[: params.key_terms])
     if len(top) < 2:
-        return [xxhash.xxh3_64_intdigest(t.encode("utf-8", "surrogatepass")) for t in top]
+        return [xxhash.xxh3_64_intdigest(t.encode("utf-8", "surrogatepass")) >> 32 for t in top]
     return [
-        xxhash.xxh3_64_intdigest(f"{x}{_SEP}{y}".encode("utf-8", "surrogatepass"))
+        xxhash.xxh3_64_intdigest(f"{x}{_SEP}{y}".encode("utf-8", "surrogatepass")) >> 32
         for x, y in combinations(top, 2)
     ]
 
 
 class StoryIndex:
-    """Keys -> articles, with the keys of each article kept packed for removal.
-
-    A bucket holding one article stores the bare key (no list): most buckets hold one.
-    """
+    """Keys -> articles in a :class:`~dedup.lsh.KeyIndex` (a few bytes a key), with the keys
+    of each article kept packed for removal and the publication days for expiry."""
 
     def __init__(self, params: StoryParams) -> None:
         self.params = params
-        self._buckets: dict[int, int | list[int]] = {}
+        self._table = KeyIndex()
         self._keys: dict[int, bytes] = {}
         self._days: dict[int, int] = {}
 
@@ -59,34 +58,20 @@ class StoryIndex:
         return key in self._keys
 
     def candidates(self, feats: StoryFeatures) -> list[int]:
-        """Keys of the indexed articles that share an index key with ``feats``, sorted."""
-        found: set[int] = set()
-        buckets = self._buckets
-        for k in index_keys(feats, self.params):
-            held = buckets.get(k)
-            if held is None:
-                continue
-            if isinstance(held, int):
-                found.add(held)
-            else:
-                found.update(held)
-        return sorted(found)
+        """Keys of the indexed articles that share an index key with ``feats``, sorted.
+
+        Keys are 32 bits, so now and then an article sharing only 32 bits of a key comes
+        too; the verdict, which counts shared key terms, turns it away.
+        """
+        return sorted(self._table.query(index_keys(feats, self.params)))
 
     def add(self, key: int, feats: StoryFeatures) -> None:
         """File an article; adding a key already held replaces its entry."""
         if key in self._keys:
             self.remove(key)
         keys = index_keys(feats, self.params)
-        buckets = self._buckets
-        for k in keys:
-            held = buckets.get(k)
-            if held is None:
-                buckets[k] = key
-            elif isinstance(held, int):
-                buckets[k] = [held, key]
-            else:
-                held.append(key)
-        self._keys[key] = array("Q", keys).tobytes()
+        self._table.insert(key, keys)
+        self._keys[key] = array("I", keys).tobytes()
         if feats.day is not None:
             self._days[key] = feats.day
 
@@ -110,16 +95,4 @@ class StoryIndex:
         if packed is None:
             raise UnknownArticle(f"story index holds no article with key {key!r}")
         self._days.pop(key, None)
-        buckets = self._buckets
-        for k in memoryview(packed).cast("Q"):
-            held = buckets.get(k)
-            if held is None:
-                continue
-            if isinstance(held, int):
-                if held == key:
-                    del buckets[k]
-                continue
-            if key in held:
-                held.remove(key)
-            if len(held) == 1:
-                buckets[k] = held[0]
+        self._table.remove(key, memoryview(packed).cast("I").tolist())
