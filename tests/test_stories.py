@@ -279,7 +279,7 @@ def test_parameters_round_trip() -> None:
     params = StoryParams(threshold=0.4)
     assert StoryParams.from_dict(params.to_dict()) == params
     assert params.sketch_differences(StoryParams()) == []
-    assert StoryParams(key_terms=6).sketch_differences(StoryParams()) == ["key_terms: 6 -> 8"]
+    assert StoryParams(key_terms=6).sketch_differences(StoryParams()) == ["key_terms: 6 -> 12"]
 
 
 def test_parameters_of_an_older_feature_version_are_refused() -> None:
