@@ -22,8 +22,7 @@ from dedup.stories import (
     StoryFeatures,
     StoryIndex,
     StoryParams,
-    compare,
-    same_story,
+    link,
 )
 
 Changes = dict[int, tuple[int | None, int]]  # text -> (story id before, story id now)
@@ -86,9 +85,10 @@ class StoryTier:
     def find(self, feats: StoryFeatures) -> list[tuple[int, StoryEvidence]]:
         """The indexed texts that tell the same story as ``feats``, with the evidence."""
         links = []
+        va = feats.vector()
         for other in self._index.candidates(feats):
-            evidence = compare(feats, self.features[other], self.params)
-            if same_story(evidence, self.params):
+            evidence = link(feats, self.features[other], self.params, va)
+            if evidence is not None:
                 links.append((other, evidence))
         return links
 

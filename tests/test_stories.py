@@ -21,6 +21,7 @@ from dedup.stories import (
     StoryParams,
     StoryParamsError,
     compare,
+    link,
     same_story,
     story_features,
 )
@@ -146,6 +147,27 @@ def test_compare_is_symmetric(
 ) -> None:
     fa, fb = _features([a, b])
     assert compare(fa, fb, PARAMS) == compare(fb, fa, PARAMS)
+
+
+@given(articles(), articles(), st.sampled_from([PARAMS, StoryParams(threshold=0.12),
+                                                StoryParams(window_days=3)]))
+@settings(max_examples=120, deadline=None)
+def test_link_is_compare_when_the_verdict_is_yes_else_none(
+    a: tuple[str, str, When | None], b: tuple[str, str, When | None], params: StoryParams
+) -> None:
+    fa, fb = (story_features(t, body, w, params) for t, body, w in (a, b))
+    evidence = compare(fa, fb, params)
+    expected = evidence if same_story(evidence, params) else None
+    assert link(fa, fb, params) == expected
+    assert link(fa, fb, params, fa.vector()) == expected
+
+
+def test_link_on_the_seeds() -> None:
+    feats = [story_features(t, b, w, PARAMS) for _, t, b, w in _seed_articles()]
+    verdicts = [link(x, y, PARAMS) is not None for x in feats for y in feats if x is not y]
+    assert verdicts == [same_story(compare(x, y, PARAMS), PARAMS)
+                        for x in feats for y in feats if x is not y]
+    assert any(verdicts) and not all(verdicts)
 
 
 @given(st.lists(articles(), min_size=2, max_size=10))

@@ -11,7 +11,7 @@ See docs/stories.md.
 """
 
 from dedup.stories.cluster import StoryClusters
-from dedup.stories.compare import StoryEvidence, compare, same_story
+from dedup.stories.compare import StoryEvidence, compare, link, same_story
 from dedup.stories.features import StoryFeatures, story_features
 from dedup.stories.index import StoryIndex, index_keys
 from dedup.stories.params import StoryParams, StoryParamsError
@@ -25,6 +25,7 @@ __all__ = [
     "StoryParamsError",
     "compare",
     "index_keys",
+    "link",
     "same_story",
     "story_features",
 ]

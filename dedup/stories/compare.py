@@ -73,16 +73,19 @@ def _shared_quotes(
     return tuple(dict.fromkeys(out))
 
 
-def compare(a: StoryFeatures, b: StoryFeatures, params: StoryParams) -> StoryEvidence:
-    """The evidence that ``a`` and ``b`` report the same event (symmetric)."""
-    va = a.vector()
-    products = [
+def _products(va: dict[str, float], b: StoryFeatures) -> list[tuple[float, str]]:
+    """(weight product, term) of each term ``b`` shares with the vector ``va``."""
+    return [
         (weight * va[term], term)
         for term, weight in zip(b.terms, memoryview(b.weights).cast("f"), strict=True)
         if term in va
     ]
-    # fsum is exactly rounded, so the order of the terms (a's or b's) can't change the score.
-    score = min(1.0, math.fsum(p for p, _ in products))
+
+
+def _evidence(
+    a: StoryFeatures, b: StoryFeatures, products: list[tuple[float, str]], score: float,
+    params: StoryParams,
+) -> StoryEvidence:
     products.sort(key=lambda item: (-item[0], item[1]))
     shared = a.grams() & b.grams() if a.quote_grams and b.quote_grams else frozenset()
     return StoryEvidence(
@@ -93,6 +96,32 @@ def compare(a: StoryFeatures, b: StoryFeatures, params: StoryParams) -> StoryEvi
         date_gap_days=None if a.day is None or b.day is None else abs(a.day - b.day),
         shared_key_terms=len(set(a.terms[: params.key_terms]) & set(b.terms[: params.key_terms])),
     )
+
+
+def compare(a: StoryFeatures, b: StoryFeatures, params: StoryParams) -> StoryEvidence:
+    """The evidence that ``a`` and ``b`` report the same event (symmetric)."""
+    products = _products(a.vector(), b)
+    # fsum is exactly rounded, so the order of the terms (a's or b's) can't change the score.
+    return _evidence(a, b, products, min(1.0, math.fsum(p for p, _ in products)), params)
+
+
+def link(
+    a: StoryFeatures, b: StoryFeatures, params: StoryParams, va: dict[str, float] | None = None
+) -> StoryEvidence | None:
+    """``compare(a, b, params)`` when :func:`same_story` holds for it, else ``None``.
+
+    The same verdict, without building the evidence of the pairs that fail (most
+    candidates): the date gap and the cosine come first. ``va`` is ``a.vector()``, for a
+    caller that checks one article against many.
+    """
+    if a.day is not None and b.day is not None and abs(a.day - b.day) > params.window_days:
+        return None
+    products = _products(a.vector() if va is None else va, b)
+    score = min(1.0, math.fsum(p for p, _ in products))
+    if score < min(params.threshold, params.quote_threshold):
+        return None
+    evidence = _evidence(a, b, products, score, params)
+    return evidence if same_story(evidence, params) else None
 
 
 def same_story(evidence: StoryEvidence, params: StoryParams) -> bool:
