@@ -18,10 +18,17 @@ from hypothesis import strategies as st
 
 from dedup.extract import attribution, dates
 from dedup.extract.flat import (
+    KEEP,
     FlatResult,
+    _body,
     _collapse,
     _credit_line,
+    _fold,
+    _is_title,
+    _Lines,
     _may_have_year,
+    _page_lines,
+    _signed_off,
     _slug_words,
     _trailing_credit,
     extract_flat,
@@ -29,6 +36,8 @@ from dedup.extract.flat import (
 )
 from dedup.extract.lines import (
     _COMMENT_SECTION,
+    COMMENT,
+    HEADING,
     REGION,
     WEIGHTS,
     LineScorer,
@@ -37,6 +46,7 @@ from dedup.extract.lines import (
     line_features,
     line_flags,
 )
+from dedup.extract.scores import PageScores, body_run
 from dedup.extract.templates import TemplateStore, line_key, line_keys
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
@@ -274,3 +284,143 @@ def test_url_shortcut_reads_urls_as_urlsplit(url: str) -> None:
     word = re.compile(r"[^\W\d_]{2,}")
     best = max(parts, key=lambda p: len(word.findall(p)), default="")
     assert _slug_words(url) == frozenset(w.lower() for w in word.findall(best))
+
+
+# ------------------------------------------------------------------ body, dateline, agencies
+def reference_body(text: str, title: str | None) -> tuple[list[str], str | None, list[tuple[str, ...]]]:
+    """The body loop of the flat extractor visiting every line of the run, as it was written
+    before plain paragraphs were kept in bulk (flat._body), on the page's own body run."""
+    raw, stripped = _page_lines(text)
+    page = PageScores(LineScorer(), raw, stripped, [False] * len(raw), text)
+    lines = _Lines(stripped)
+    start, end = body_run(page, lines.sizes)
+    folded = _fold(title) if title else None
+    body: list[str] = []
+    credits: list[tuple[str, ...]] = []
+    byline = None
+    for k in range(start, end + 1):
+        s = stripped[k]
+        if page.flags[k] & (COMMENT | HEADING) or not page.above(k, KEEP) or (
+                title is not None and _is_title(s, title, folded)):
+            continue
+        credit = attribution.credit_line(s) if len(s) <= 100 or s[0] in "©([-\u2013\u2014cC" else None
+        if credit is not None:
+            credits.append(credit)
+            continue
+        if len(body) < 2 and len(s) <= 140:
+            name = attribution.parse_byline(s)
+            if name:
+                byline = byline or name
+                continue
+        body.append(s)
+    credits.extend(_signed_off(lines, end, body))
+    return body, byline, credits
+
+
+def flat_body(text: str, title: str | None) -> tuple[list[str], str | None, list[tuple[str, ...]]]:
+    raw, stripped = _page_lines(text)
+    page = PageScores(LineScorer(), raw, stripped, [False] * len(raw), text)
+    lines = _Lines(stripped)
+    start, end = body_run(page, lines.sizes)
+    return _body(lines, page, start, end, title)
+
+
+# Long lines (more than 100 characters, so no credit line) that score below KEEP, set
+# among paragraphs: the run crosses them, the body drops them.
+LONG_FURNITURE = [
+    "Share on Facebook | Share on Twitter | Share on WhatsApp | Email this article | Print this page "
+    "| Subscribe",
+    "Home \u00bb World \u00bb Asia \u00bb Pacific \u00bb Korea \u00bb North Korea \u00bb Pyongyang "
+    "\u00bb Politics \u00bb Defence \u00bb Diplomacy \u00bb Russia",
+    "https://www.example.com/world/asia/2024/09/13/shoigu-meets-kim-in-pyongyang-for-talks-on-defence-cooperation",
+]
+
+
+@pytest.mark.parametrize("furniture", LONG_FURNITURE)
+@pytest.mark.parametrize("at", [1, 2, 3, 5])
+def test_body_in_bulk_drops_long_furniture_inside_the_run(furniture: str, at: int) -> None:
+    paragraphs = [line for line in SEED_TEXTS[1].splitlines() if len(line.split()) > 20][:6]
+    text = "\n".join([*paragraphs[:at], furniture, *paragraphs[at:]])
+    for title in (None, paragraphs[0]):
+        found = flat_body(text, title)
+        assert found == reference_body(text, title)
+        assert furniture not in found[0] and paragraphs[-1] in found[0]
+
+
+def _run_lines(text: str) -> list[str]:
+    return [s for s in _page_lines(text)[1] if len(s) > 40]
+
+
+@pytest.mark.parametrize("text", SEED_TEXTS)
+def test_body_in_bulk_matches_the_line_by_line_body_on_seeds(text: str) -> None:
+    for title in [None, *_run_lines(text)[:3]]:
+        assert flat_body(text, title) == reference_body(text, title)
+
+
+def test_body_in_bulk_matches_the_line_by_line_body_on_feed_pages() -> None:
+    from benchmarks.feed import FeedGenerator
+
+    records = [r for r, _ in FeedGenerator(size=300, seed=5) if "text" in r]
+    for r in records:
+        for title in (None, r["title"], _run_lines(r["text"])[-1]):
+            assert flat_body(r["text"], title) == reference_body(r["text"], title), r["id"]
+
+
+@SETTINGS
+@given(pages, st.sampled_from([None, "Kim visit", "The council said on Tuesday that Kim would visit"]))
+def test_body_in_bulk_matches_the_line_by_line_body_on_generated_pages(text: str, title: str | None) -> None:
+    if text.strip():
+        assert flat_body(text, title) == reference_body(text, title)
+
+
+DATELINES = ["WASHINGTON (Reuters) - ", "ST. JOSEPH, Mich. (AP) \u2014 ", "New Delhi, Nov 19 (PTI) ",
+             "Moscow, (APP - UrduPoint / Pakistan Point News - 13th Sep, 2024) ", "(Reuters) \u2014 ",
+             "WASHINGTON \u2014 ", "NEW DELHI: ", "LONDON, Nov 19 \u2014 ", "O'HARE - ", "U.S. - ",
+             "A-B: ", "Seoul, (UrduPoint / Pakistan Point News - 27th Jul, 2023 ) : ", "\u00c9VIAN (AFP) - ",
+             "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch Upper Town, Sept 13 (Reuters) - ",
+             "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch-Llanfairpwllgwyngyllgogerychwyrndrobwll"
+             "llantysiliogogogoch (Reuters) - "]
+
+
+def reference_split_dateline(paragraph: str) -> tuple[str | None, str, tuple[str, ...]]:
+    """attribution.split_dateline running both expressions on every paragraph."""
+    m = attribution._DATELINE_PAREN.match(paragraph)
+    if m and len(m.group("dateline")) <= 110:
+        rest = paragraph[m.end():].lstrip(" :-\u2013\u2014")
+        if rest:
+            return m.group("dateline").strip(), rest, attribution.read_agencies(m.group("credit"))
+    m = attribution._DATELINE_CAPS.match(paragraph)
+    if m and len(m.group("dateline")) >= 3 and len(paragraph) > m.end() + 20:
+        return m.group("dateline").strip(), paragraph[m.end():], ()
+    return None, paragraph, ()
+
+
+@SETTINGS
+@given(st.sampled_from(["", *DATELINES]), lines())
+def test_dateline_prefilters_miss_no_dateline(dateline: str, raw: str) -> None:
+    p = " ".join((dateline + raw).split())
+    assert attribution.split_dateline(p) == reference_split_dateline(p)
+
+
+@pytest.mark.parametrize("dateline", DATELINES)
+def test_dateline_prefilters_on_known_datelines(dateline: str) -> None:
+    p = dateline + "the council said on Tuesday that Kim would visit Russia."
+    assert attribution.split_dateline(p) == reference_split_dateline(p)
+
+
+@pytest.mark.parametrize("credit", ["AP", "Reuters", "PTI", "APP - UrduPoint", "Staff, Agencies", "",
+                                    "reuters", "AFP/Getty", "Anadolu Ajans\u0131", "with AFP and dpa"])
+def test_agencies_memo_gives_what_the_expression_reads(credit: str) -> None:
+    assert attribution.agencies_in(credit) == attribution.read_agencies(credit)
+    assert attribution.agencies_in(credit) == attribution.read_agencies(credit)  # (from the memo)
+
+
+@pytest.mark.parametrize("mark", ["(AP)", "said:", "a/b", "Photo: Reuters", "(AP Photo/Ann)", "photo (x)",
+                                  "credit: AFP", "REUTERS/Ann", "image/x", "pic: a", "foto: b"])
+def test_credit_characters_send_credit_lines_to_the_line_path(mark: str) -> None:
+    # A long ASCII line with ":", "/" or "(" is scored column-wise unless it has credit words:
+    # either way its bounds hold its exact score.
+    raws = [f"The council said on Tuesday {mark} that Kim would visit Russia in September and meet Putin."]
+    found = LineScorer().page_bounds(raws, raws, [False], raws[0])
+    exact = sum(map(float.__mul__, WEIGHTS, line_features(raws[0], False)))
+    assert found[0][0] <= exact <= found[0][1]

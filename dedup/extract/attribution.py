@@ -98,8 +98,25 @@ _MEDIA = re.compile(
 )
 
 
+# agencies_in of the texts seen last: a dateline's or a credit line's credit comes back
+# from article to article ("Reuters", "AP", "PTI"), and the alternation of every agency's
+# names costs a few µs even on three letters (it tries each name at each position).
+_AGENCIES_MEMO: dict[str, tuple[str, ...]] = {}
+_AGENCIES_MEMO_SIZE = 4096
+
+
 def agencies_in(text: str) -> tuple[str, ...]:
     """The agencies named in a credit (canonical names, in order, without repeats)."""
+    found = _AGENCIES_MEMO.get(text)
+    if found is None:
+        if len(_AGENCIES_MEMO) >= _AGENCIES_MEMO_SIZE:
+            _AGENCIES_MEMO.clear()  # a crude bound: memoisation only saves time
+        found = _AGENCIES_MEMO[text] = read_agencies(text)
+    return found
+
+
+def read_agencies(text: str) -> tuple[str, ...]:
+    """:func:`agencies_in`, read from the text (not memoised)."""
     found: list[str] = []
     for m in _AGENCY.finditer(text):
         name = _CANONICAL[m.lastgroup or ""]
@@ -134,18 +151,30 @@ _DATELINE_CAPS = re.compile(
 )
 
 
+_CAPS_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_CAPS_SECOND = _CAPS_FIRST | frozenset(".'\u2019-")
+
+
+def _may_open_caps_dateline(paragraph: str) -> bool:
+    """Whether :data:`_DATELINE_CAPS` can match: it opens with an ASCII capital, then a
+    capital, a full stop, an apostrophe or a hyphen."""
+    return paragraph[:1] in _CAPS_FIRST and paragraph[1:2] in _CAPS_SECOND
+
+
 def split_dateline(paragraph: str) -> tuple[str | None, str, tuple[str, ...]]:
     """(dateline, the paragraph without it, agencies the dateline credits).
 
     The parenthesised part of a dateline credits an agency only if it names one: UrduPoint's
     ``(UrduPoint / Pakistan Point News - 27th Jul, 2023)`` names the outlet, not a wire.
     """
-    m = _DATELINE_PAREN.match(paragraph)
+    # The dateline part ends with the bracketed credit and is at most 110 characters, so
+    # the bracket opens within them; the capitals form opens with two capitals.
+    m = _DATELINE_PAREN.match(paragraph) if "(" in paragraph[:110] else None
     if m and len(m.group("dateline")) <= 110:
         rest = paragraph[m.end():].lstrip(" :-\u2013—")
         if rest:
             return m.group("dateline").strip(), rest, agencies_in(m.group("credit"))
-    m = _DATELINE_CAPS.match(paragraph)
+    m = _DATELINE_CAPS.match(paragraph) if _may_open_caps_dateline(paragraph) else None
     if m and len(m.group("dateline")) >= 3 and len(paragraph) > m.end() + 20:
         return m.group("dateline").strip(), paragraph[m.end():], ()
     return None, paragraph, ()

@@ -31,7 +31,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
-from operator import itemgetter
 from urllib.parse import unquote, urlsplit
 
 from dedup.extract import attribution, dates
@@ -417,46 +416,57 @@ def _body(lines: _Lines, page: PageScores, start: int, end: int, title: str | No
     body: list[str] = []
     credits: list[tuple[str, ...]] = []
     byline = None
-    flags, low, high = page.flags, page.low, page.high
-    tried = title is not None  # (the shortcut is for pages without a headline in the run)
-    for k in range(start, end + 1):
-        if len(body) >= 2 and not tried:
-            tried = True
-            if _plain_run(lines, page, k, end):
-                body.extend(stripped[k:end + 1])  # what this loop would keep of these lines
-                break
-        if flags[k] & (COMMENT | HEADING) or (
-                low[k] <= KEEP and (high[k] <= KEEP or page.exact(k) <= KEEP)):
-            continue  # (page.above(k, KEEP), inline: this runs for every body line)
-        s = stripped[k]
-        if title is not None and _is_title(s, title, title_folded):
-            continue
-        if len(s) <= _CREDIT_LINE_MAX or s[0] in _CREDIT_OPENERS:
-            credit = lines.credit(k)
-            if credit is not None:
-                credits.append(credit)
-                continue
-        if len(body) < 2 and len(s) <= 140:
-            name = attribution.parse_byline(s)
-            if name:
-                byline = byline or name
-                continue
-        body.append(s)
+    k = start
+    while k <= end and len(body) < 2:  # a byline is looked for before two lines are kept
+        byline = _keep(lines, page, k, title, title_folded, body, credits, byline)
+        k += 1
+    # From here on most lines are paragraphs kept as they are: only the others are visited.
+    kept = k
+    for j in _unplain(lines, page, k, end, title):
+        body.extend(stripped[kept:j])
+        _keep(lines, page, j, title, title_folded, body, credits, byline)
+        kept = j + 1
+    body.extend(stripped[kept:end + 1])
     credits.extend(_signed_off(lines, end, body))
     return body, byline, credits
 
 
-def _plain_run(lines: _Lines, page: PageScores, start: int, end: int) -> bool:
-    """Lines ``start..end`` are all kept as they are: no flags, scores above KEEP, too long
-    to be credit lines (and the byline, the title were looked for before them)."""
-    run = lines.stripped[start:end + 1]
-    if (any(page.flags[start:end + 1]) or min(page.low[start:end + 1]) <= KEEP
-            or min(map(len, run)) <= _CREDIT_LINE_MAX):
-        return False
-    firsts = list(map(itemgetter(0), run))
-    if not _CREDIT_OPENERS.isdisjoint(firsts):  # a bracket, a dash, "©" or a "c" opens a line
-        return all(lines.credit(j) is None for j in range(start, end + 1))
-    return True
+def _keep(lines: _Lines, page: PageScores, k: int, title: str | None, title_folded: str | None,
+          body: list[str], credits: list[tuple[str, ...]], byline: str | None) -> str | None:
+    """Line ``k`` of the run goes to the body, to the credits or to the byline, or is
+    dropped; returns the byline (one is looked for while the body has fewer than two lines)."""
+    if page.flags[k] & (COMMENT | HEADING) or not page.above(k, KEEP):
+        return byline
+    s = lines.stripped[k]
+    if title is not None and _is_title(s, title, title_folded):
+        return byline
+    if len(s) <= _CREDIT_LINE_MAX or s[0] in _CREDIT_OPENERS:
+        credit = lines.credit(k)
+        if credit is not None:
+            credits.append(credit)
+            return byline
+    if len(body) < 2 and len(s) <= 140:
+        name = attribution.parse_byline(s)
+        if name:
+            return byline or name
+    body.append(s)
+    return byline
+
+
+def _unplain(lines: _Lines, page: PageScores, first: int, end: int, title: str | None) -> list[int]:
+    """The lines ``first..end`` that :func:`_keep` would not simply keep once the body has
+    two lines: flagged, scoring at most KEEP, short enough for a credit line or opening
+    like one, or possibly the headline."""
+    stripped, flags, low = lines.stripped, page.flags, page.low
+    if title is None:
+        return [j for j in range(first, end + 1)
+                if flags[j] or low[j] <= KEEP or len(stripped[j]) <= _CREDIT_LINE_MAX
+                or stripped[j][0] in _CREDIT_OPENERS]
+    size = len(title) if title.isascii() else -1  # (-1: any line may equal it)
+    return [j for j in range(first, end + 1)
+            if flags[j] or low[j] <= KEEP or len(stripped[j]) <= _CREDIT_LINE_MAX
+            or stripped[j][0] in _CREDIT_OPENERS or size < 0 or len(stripped[j]) == size
+            or not stripped[j].isascii()]
 
 
 def _signed_off(lines: _Lines, end: int, body: list[str]) -> list[tuple[str, ...]]:

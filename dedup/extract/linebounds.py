@@ -33,6 +33,7 @@ from dedup.extract.lines import (
     _WIDE,
     LONG_WORDS,
     _long_credit,
+    _may_be_credit,
     _related_prefix,
     _shape,
     collapsed_region_flags,
@@ -41,9 +42,12 @@ from dedup.extract.lines import (
 # Upper-case ASCII letters to "A" and digits to "0", to count them in one C-level pass.
 _CLASSES = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", b"A" * 26 + b"0" * 10)
 _MARGIN = 1e-9  # bounds are summed in another order than the exact score
-# What sends a long line to the per-line path: separator and credit characters, a URL or a
-# "Related" link at its start.
-_RARE_CHARS = ("|", "/", ":", "(")
+# What sends a long line to the per-line path: separators, a URL or a "Related" link at
+# its start, and the characters of a photo credit (":", "/", "(") when the line also has
+# the words every credit form needs (lines._may_be_credit; a dateline's "(Reuters)" or a
+# quote's "said:" alone don't).
+_RARE_CHARS = ("|", " / ")
+_CREDIT_CHARS = (":", "/", "(")
 _RARE_STARTS = (("http://", "https://", "www."), _RELATED_PREFIXES)
 
 
@@ -280,19 +284,7 @@ class Bounds:
         ``text``, the page the lines come from, lets the tests for characters it lacks be
         skipped.
         """
-        plain = [
-            sp >= 12 and r is s and s.isascii() and s[0] not in _SPECIAL_FIRST
-            for r, s, sp in zip(raw, stripped, spaces, strict=True)
-        ]
-        for mark in _RARE_CHARS:
-            if text is None or mark in text:
-                hits = list(map(contains, stripped, repeat(mark)))
-                if any(hits):
-                    plain = [p and not h for p, h in zip(plain, hits, strict=True)]
-        for prefixes in _RARE_STARTS:
-            hits = list(map(str.startswith, stripped, repeat(prefixes)))
-            if any(hits):
-                plain = [p and not h for p, h in zip(plain, hits, strict=True)]
+        plain = _plain_lines(raw, stripped, spaces, text)
         w = self.weights
         base, w_ellipsis, w_cap, w_numbers = w[0], w[18], w[8], w[9]
         long_cap = w_cap * 0.15
@@ -323,6 +315,32 @@ class Bounds:
             append((score + stop_low + cap_low + num_low - _MARGIN,
                     score + stop_high + cap_high + num_high + _MARGIN, 0))
         return found
+
+
+def _plain_lines(raw: Sequence[str], stripped: Sequence[str], spaces: Sequence[int],
+                 text: str | None) -> list[bool]:
+    """Which lines :meth:`Bounds.page` scores column-wise: long ASCII lines without list
+    marker, separator, URL or "Related" start, or credit characters with credit words."""
+    plain = [
+        sp >= 12 and r is s and s.isascii() and s[0] not in _SPECIAL_FIRST
+        for r, s, sp in zip(raw, stripped, spaces, strict=True)
+    ]
+    for mark in _RARE_CHARS:
+        if text is None or mark in text:
+            hits = list(map(contains, stripped, repeat(mark)))
+            if any(hits):
+                plain = [p and not h for p, h in zip(plain, hits, strict=True)]
+    for mark in _CREDIT_CHARS:
+        if text is None or mark in text:
+            hits = list(map(contains, stripped, repeat(mark)))
+            if any(hits):
+                plain = [p and not (h and _may_be_credit(s, s.lower()))
+                         for p, h, s in zip(plain, hits, stripped, strict=True)]
+    for prefixes in _RARE_STARTS:
+        hits = list(map(str.startswith, stripped, repeat(prefixes)))
+        if any(hits):
+            plain = [p and not h for p, h in zip(plain, hits, strict=True)]
+    return plain
 
 
 _SPECIAL_FIRST = _BULLETS | {"•"}
