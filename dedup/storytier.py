@@ -24,6 +24,7 @@ from dedup.stories import (
     StoryParams,
     link,
 )
+from dedup.stories.screen import TermScreen
 
 Changes = dict[int, tuple[int | None, int]]  # text -> (story id before, story id now)
 
@@ -38,6 +39,7 @@ class StoryTier:
         self.params = params
         self.features: dict[int, StoryFeatures] = {}
         self._index = StoryIndex(params)
+        self._screen = TermScreen(params.max_terms)
         self._edges: list[tuple[int, int, float]] = []
         self._rebuild_clusters()
         self.label: dict[int, int] = {}  # text -> story id (its oldest text)
@@ -75,6 +77,7 @@ class StoryTier:
         self._clusters.add(text, feats)
         self._components.load(text, text)
         self._index.add(text, feats)
+        self._screen.add(text, feats)
         self.label.setdefault(text, text)
 
     def _link(self, a: int, b: int, score: float) -> None:
@@ -86,7 +89,8 @@ class StoryTier:
         """The indexed texts that tell the same story as ``feats``, with the evidence."""
         links = []
         va = feats.vector()
-        for other in self._index.candidates(feats):
+        floor = min(self.params.threshold, self.params.quote_threshold)
+        for other in self._screen.screen(feats, self._index.candidates(feats), floor):
             evidence = link(feats, self.features[other], self.params, va)
             if evidence is not None:
                 links.append((other, evidence))
@@ -117,6 +121,7 @@ class StoryTier:
         """
         self.features.pop(text, None)
         self._index.remove(text)
+        self._screen.remove(text)
         self.label.pop(text, None)
         self._edges = [e for e in self._edges if text not in e[:2]]
         edges = self._edges

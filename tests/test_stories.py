@@ -27,6 +27,7 @@ from dedup.stories import (
 )
 from dedup.stories.dates import named_dates
 from dedup.stories.rarity import term_and_weight
+from dedup.stories.screen import TermScreen
 from dedup.stories.split import MAX_NODES, link_matrix, parts
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
@@ -500,3 +501,41 @@ def test_parts_of_an_unlinkable_pair_of_cliques() -> None:
 def test_parts_of_unlinked_pieces_are_the_pieces() -> None:
     weights = link_matrix(6, [(0, 1, 0.5), (1, 2, 0.5), (3, 4, 0.5)])
     assert parts(weights, 0.6) == [[0, 1, 2], [3, 4], [5]]
+
+
+@given(st.lists(articles(), min_size=10, max_size=30))
+@settings(max_examples=40, deadline=None)
+def test_the_screen_keeps_every_candidate_the_verdict_accepts(
+    items: list[tuple[str, str, When | None]],
+) -> None:
+    feats = _features(items)
+    screen = TermScreen(PARAMS.max_terms)
+    for k, f in enumerate(feats[1:], start=1):
+        screen.add(k, f)
+    floor = min(PARAMS.threshold, PARAMS.quote_threshold)
+    candidates = list(range(1, len(feats)))
+    kept = screen.screen(feats[0], candidates, floor)
+    for k in candidates:
+        if link(feats[0], feats[k], PARAMS) is not None:
+            assert k in kept
+        if compare(feats[0], feats[k], PARAMS).score < floor - 1e-3:
+            assert k not in kept  # the screen is no pass-through
+
+
+def test_the_screen_drops_unrelated_articles_and_keeps_unknown_ones() -> None:
+    seeds = [story_features(t, b, w, PARAMS) for _, t, b, w in _seed_articles()]
+    others = [story_features(None, f"Quarterly sales of {name} rose by {n} percent in "
+                             f"Rotterdam, the harbour authority said.", None, PARAMS)
+              for n, name in enumerate(["tulips", "herring", "cheese", "bicycles", "clogs",
+                                        "windmills", "gouda", "stroopwafels"], start=11)]
+    screen = TermScreen(PARAMS.max_terms)
+    for k, f in enumerate([*seeds, *others]):
+        screen.add(k, f)
+    candidates = [*range(1, len(seeds) + len(others)), 99]
+    kept = screen.screen(seeds[0], candidates, PARAMS.threshold)
+    assert 99 in kept  # not held: kept for the exact verdict
+    assert not set(range(len(seeds), len(seeds) + len(others))) & set(kept)
+    assert {k for k in range(1, len(seeds))
+            if compare(seeds[0], seeds[k], PARAMS).score >= PARAMS.threshold} <= set(kept)
+    screen.remove(1)
+    assert 1 in screen.screen(seeds[0], candidates, PARAMS.threshold)  # removed: unknown
