@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import heapq
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -31,6 +32,10 @@ Changes = dict[int, tuple[int | None, int]]  # text -> (story id before, story i
 COPY_LINK = 2.0
 """Score of a near-copy link: above any story score, so copies are joined first."""
 
+EXPIRY_QUORUM = 16
+"""Dated texts that must be at least as recent as a day before the candidate index forgets
+the texts more than ``window_days`` older than it."""
+
 
 class StoryTier:
     """Story state of an index: features, candidate index, links and story labels."""
@@ -40,6 +45,8 @@ class StoryTier:
         self.features: dict[int, StoryFeatures] = {}
         self._index = StoryIndex(params)
         self._screen = TermScreen(params.max_terms)
+        self._latest: list[int] = []  # the EXPIRY_QUORUM latest publication days seen
+        self._horizon: int | None = None
         self._edges: list[tuple[int, int, float]] = []
         self._rebuild_clusters()
         self.label: dict[int, int] = {}  # text -> story id (its oldest text)
@@ -73,12 +80,36 @@ class StoryTier:
         return self.label
 
     def _register(self, text: int, feats: StoryFeatures) -> None:
+        if feats.day is not None:
+            self._advance(feats.day)
         self.features[text] = feats
         self._clusters.add(text, feats)
         self._components.load(text, text)
         self._index.add(text, feats)
         self._screen.add(text, feats)
         self.label.setdefault(text, text)
+
+    def _advance(self, day: int) -> None:
+        """Expire from the candidate index the dated texts no new article can join.
+
+        The horizon is the EXPIRY_QUORUM-th latest publication day seen, less
+        ``window_days``: one article with a wrong date years ahead can't empty the index.
+        Expired texts keep their stories; they are no longer candidates.
+        """
+        latest = self._latest
+        if len(latest) < EXPIRY_QUORUM:
+            heapq.heappush(latest, day)
+            if len(latest) < EXPIRY_QUORUM:
+                return
+        elif day > latest[0]:
+            heapq.heapreplace(latest, day)
+        else:
+            return
+        horizon = latest[0] - self.params.window_days
+        if self._horizon is None or horizon > self._horizon:
+            self._horizon = horizon
+            for text in self._index.expire(horizon):
+                self._screen.remove(text)
 
     def _link(self, a: int, b: int, score: float) -> None:
         self._edges.append((a, b, score))
@@ -120,7 +151,8 @@ class StoryTier:
         linear in the index, and only run when a file changed or an article was removed.
         """
         self.features.pop(text, None)
-        self._index.remove(text)
+        if text in self._index:  # not when expired
+            self._index.remove(text)
         self._screen.remove(text)
         self.label.pop(text, None)
         self._edges = [e for e in self._edges if text not in e[:2]]

@@ -539,3 +539,33 @@ def test_the_screen_drops_unrelated_articles_and_keeps_unknown_ones() -> None:
             if compare(seeds[0], seeds[k], PARAMS).score >= PARAMS.threshold} <= set(kept)
     screen.remove(1)
     assert 1 in screen.screen(seeds[0], candidates, PARAMS.threshold)  # removed: unknown
+
+
+def test_the_tier_expires_texts_no_new_article_can_join() -> None:
+    from dedup.storytier import EXPIRY_QUORUM, StoryTier
+
+    tier = StoryTier(PARAMS)
+    tier.add(0, _event_article(0), [])
+    tier.add(1, _event_article(None), [])
+    late = PARAMS.window_days + 5
+    for k in range(2, 2 + EXPIRY_QUORUM):
+        links, _ = tier.add(k, _event_article(late), [])
+        assert {o for o, _ in links} >= {1}  # the undated one stays a candidate
+    # Day 0 left the candidate index once EXPIRY_QUORUM texts were dated `late`, but its
+    # story is kept, and removing it still works.
+    assert 0 not in tier._index and 0 in tier.features
+    assert tier.label[0] == 0
+    assert 0 not in {o for o, _ in tier.find(_event_article(1))}
+    tier.remove(0)
+    assert 0 not in tier.label
+
+
+def test_one_wrong_date_far_ahead_does_not_empty_the_tier() -> None:
+    from dedup.storytier import StoryTier
+
+    tier = StoryTier(PARAMS)
+    for k in range(5):
+        tier.add(k, _event_article(k), [])
+    tier.add(99, _event_article(3650), [])  # a date ten years off
+    links, _ = tier.add(100, _event_article(3), [])
+    assert {o for o, _ in links} >= {0, 1, 2, 3, 4}
