@@ -569,3 +569,19 @@ def test_one_wrong_date_far_ahead_does_not_empty_the_tier() -> None:
     tier.add(99, _event_article(3650), [])  # a date ten years off
     links, _ = tier.add(100, _event_article(3), [])
     assert {o for o, _ in links} >= {0, 1, 2, 3, 4}
+
+
+def test_the_screen_answers_the_same_for_keys_beyond_its_row_array() -> None:
+    feats = [story_features(t, b, w, PARAMS) for _, t, b, w in _seed_articles()] * 2
+    feats += [story_features(None, f"Sales of {name} rose by {n} percent in Rotterdam.", None,
+                             PARAMS) for n, name in enumerate(["tulips", "herring", "gouda"], 11)]
+    near, far = TermScreen(PARAMS.max_terms), TermScreen(PARAMS.max_terms)
+    offset = 1 << 40  # past the keys the screen finds in an array: looked up in its dict
+    for k, f in enumerate(feats[1:], start=1):
+        near.add(k, f)
+        far.add(offset + k, f)
+    keys = list(range(1, len(feats)))
+    kept = near.screen(feats[0], keys, PARAMS.threshold)
+    assert [k - offset for k in far.screen(feats[0], [offset + k for k in keys],
+                                            PARAMS.threshold)] == kept
+    assert 0 < len(kept) < len(keys)

@@ -118,7 +118,14 @@ def link(
         return None
     products = _products(a.vector() if va is None else va, b)
     score = min(1.0, math.fsum(p for p, _ in products))
-    if score < min(params.threshold, params.quote_threshold):
+    if score < params.threshold and (
+        score < params.quote_threshold
+        or not (a.quote_grams and b.quote_grams)
+        or len(a.grams() & b.grams()) < params.quote_min_shared
+    ):
+        return None
+    k = params.key_terms
+    if len(set(a.terms[:k]).intersection(b.terms[:k])) < MIN_KEY_TERMS:
         return None
     evidence = _evidence(a, b, products, score, params)
     return evidence if same_story(evidence, params) else None

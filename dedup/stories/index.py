@@ -50,6 +50,13 @@ class StoryIndex:
         self._table = KeyIndex()
         self._keys: dict[int, bytes] = {}
         self._days: dict[int, int] = {}
+        self._last: tuple[StoryFeatures, list[int]] | None = None
+
+    def _keys_of(self, feats: StoryFeatures) -> list[int]:
+        # An article is usually asked for its candidates, then added: hash its keys once.
+        if self._last is None or self._last[0] is not feats:
+            self._last = (feats, index_keys(feats, self.params))
+        return self._last[1]
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -63,13 +70,13 @@ class StoryIndex:
         Keys are 32 bits, so now and then an article sharing only 32 bits of a key comes
         too; the verdict, which counts shared key terms, turns it away.
         """
-        return sorted(self._table.query(index_keys(feats, self.params)))
+        return sorted(self._table.query(self._keys_of(feats)))
 
     def add(self, key: int, feats: StoryFeatures) -> None:
         """File an article; adding a key already held replaces its entry."""
         if key in self._keys:
             self.remove(key)
-        keys = index_keys(feats, self.params)
+        keys = self._keys_of(feats)
         self._table.insert(key, keys)
         self._keys[key] = array("I", keys).tobytes()
         if feats.day is not None:

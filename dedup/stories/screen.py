@@ -23,6 +23,7 @@ from dedup.stories.features import StoryFeatures
 
 _MARGIN = 1e-4  # float32 weights of unit vectors: the sums err by ~1e-6 at most
 _MIN_BATCH = 8  # fewer candidates: the exact verdict is as fast as the set-up
+_MAX_DIRECT = 1 << 28  # keys below this (text ids) find their row in an array
 _SLOT_MASK = (1 << 16) - 1  # an article's terms by the low 16 bits of their hashes
 
 
@@ -40,6 +41,7 @@ class TermScreen:
     def __init__(self, width: int) -> None:
         self.width = width
         self._rows: dict[int, int] = {}
+        self._row_of = np.full(1024, -1, dtype=np.int64)  # key -> row, for keys in range
         self._free: list[int] = []
         self._hashes = np.zeros((1024, width), dtype=np.uint32)
         self._weights = np.zeros((1024, width), dtype=np.float32)
@@ -59,6 +61,12 @@ class TermScreen:
                 self._hashes.resize((grown, self.width), refcheck=False)
                 self._weights.resize((grown, self.width), refcheck=False)
             self._rows[key] = row
+            if 0 <= key < _MAX_DIRECT:
+                if key >= self._row_of.size:
+                    wider = np.full(max(2 * self._row_of.size, key + 1), -1, dtype=np.int64)
+                    wider[: self._row_of.size] = self._row_of
+                    self._row_of = wider
+                self._row_of[key] = row
         n = min(len(feats.terms), self.width)
         self._hashes[row, :n] = self._hashes_of(feats)[:n]
         self._hashes[row, n:] = 0
@@ -68,8 +76,18 @@ class TermScreen:
     def remove(self, key: int) -> None:
         row = self._rows.pop(key, None)
         if row is not None:
+            if 0 <= key < self._row_of.size:
+                self._row_of[key] = -1
             self._weights[row] = 0.0
             self._free.append(row)
+
+    def _rows_of(self, keys: Sequence[int]) -> npt.NDArray[np.int64]:
+        """Rows of ``keys`` (-1 for keys not held), from the array when it covers them."""
+        wanted = np.asarray(keys, dtype=np.int64)
+        if wanted.size and int(wanted.min()) >= 0 and int(wanted.max()) < self._row_of.size:
+            return self._row_of[wanted]
+        get = self._rows.get
+        return np.fromiter((get(k, -1) for k in keys), dtype=np.int64, count=len(keys))
 
     def _hashes_of(self, feats: StoryFeatures) -> npt.NDArray[np.uint32]:
         # The article a caller just screened is usually the one it adds next.
@@ -96,9 +114,7 @@ class TermScreen:
         self._slot_hash[slots] = hashes
         self._slot_weight[slots] = np.frombuffer(feats.weights, dtype=np.float32)[: slots.size]
         try:
-            get = self._rows.get
-            rows = np.fromiter((get(c, -1) for c in candidates), dtype=np.int64,
-                               count=len(candidates))
+            rows = self._rows_of(candidates)
             held = rows >= 0
             theirs = self._hashes[rows[held]]
             at = (theirs & _SLOT_MASK).astype(np.intp)
