@@ -7,8 +7,10 @@ storing stay in the calling process, so there is one writer and no shared state.
 from __future__ import annotations
 
 import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
+from multiprocessing.pool import MapResult
 
 from dedup.article import Article
 from dedup.decision import Skipped
@@ -42,25 +44,35 @@ def prepare_in_pool(
     workers: int,
     unchanged: Callable[[Article], bool],
     chunk: int = 256,
+    ahead: int = 4,
 ) -> Iterator[Prepared | Skipped | Article]:
     """Prepare ``articles`` in ``workers`` processes; unchanged ones pass through unprepared.
 
     The input is read in this thread (sources may hold a database connection) a chunk at a
-    time; the next chunk is read and handed out while the workers finish the current one.
+    time. Up to ``ahead`` chunks are handed out before the results of the first are
+    yielded, so the workers prepare the next ones while the caller applies these (without
+    that, the workers waited on the caller and the caller on the workers). ``unchanged``
+    is asked when a chunk is handed out, before the caller has applied the chunks in
+    front of it: it is a shortcut, and the caller checks again.
     """
     ctx = multiprocessing.get_context("fork")
     source = iter(articles)
-
-    def next_chunk() -> list[Article]:
-        return list(islice(source, chunk))
+    per_task = max(1, chunk // (4 * workers))
 
     with ctx.Pool(workers, initializer=_init, initargs=(params, story_params)) as pool:
-        current = next_chunk()
-        while current:
-            todo = [None if unchanged(a) else a for a in current]
-            running = pool.map_async(_prepare, todo, chunksize=max(1, chunk // (4 * workers)))
-            following = next_chunk()
-            for article, result in zip(current, running.get(), strict=True):
+        def hand_out() -> bool:
+            batch = list(islice(source, chunk))
+            if batch:
+                todo = [None if unchanged(a) else a for a in batch]
+                pending.append((batch, pool.map_async(_prepare, todo, chunksize=per_task)))
+            return bool(batch)
+
+        pending: deque[tuple[list[Article], MapResult[Prepared | Skipped | None]]] = deque()
+        while len(pending) < ahead and hand_out():
+            pass
+        while pending:
+            batch, running = pending.popleft()
+            hand_out()
+            for article, result in zip(batch, running.get(), strict=True):
                 # None marks an unchanged article: hand it back as is, in its place.
                 yield article if result is None else result
-            current = following
