@@ -34,11 +34,14 @@ def cli() -> None:
 @click.option("--work-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Cache of generated feeds and scratch databases [default: RESULTS-DIR/tmp].")
 @click.option("--keep-db", is_flag=True, help="Keep the dedup database after the run.")
+@click.option("--no-stories", is_flag=True,
+              help="Index with the story tier off (dedup index --no-stories), to measure its cost.")
 @click.option("--update-docs", is_flag=True,
               help="Rewrite the latest-results table in docs/benchmarks.md.")
 def run(
     size: int, workers: int, json_out: Path | None, no_baseline: bool, seed: int,
-    probes: int, results_dir: Path, work_dir: Path | None, keep_db: bool, update_docs: bool,
+    probes: int, results_dir: Path, work_dir: Path | None, keep_db: bool, no_stories: bool,
+    update_docs: bool,
 ) -> None:
     """Index a synthetic feed of SIZE articles and compare with the last run and datasketch."""
     # The harness imports dedup; the baseline child must not (its memory would count).
@@ -46,7 +49,8 @@ def run(
     from benchmarks.harness import run as run_benchmark
 
     opts = RunOptions(size=size, workers=workers, seed=seed, baseline=not no_baseline,
-                      probes=probes, work=work_dir or results_dir / "tmp", keep_db=keep_db)
+                      probes=probes, work=work_dir or results_dir / "tmp", keep_db=keep_db,
+                      stories=not no_stories)
     try:
         figures = run_benchmark(opts, progress=lambda m: click.echo(f"... {m}", err=True))
     except RuntimeError as e:
@@ -117,11 +121,12 @@ def baseline(feed: Path, out: Path, limit: int | None) -> None:
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--workers", type=click.IntRange(min=1), default=1)
-def index_worker(feed: Path, db: Path, out: Path, workers: int) -> None:
+@click.option("--no-stories", is_flag=True)
+def index_worker(feed: Path, db: Path, out: Path, workers: int, no_stories: bool) -> None:
     """Index a feed through the library (when the CLI can't report stage timings)."""
     from benchmarks.harness import index_worker as work
 
-    work(feed, db, out, workers)
+    work(feed, db, out, workers, stories=not no_stories)
 
 
 @cli.command()

@@ -38,6 +38,7 @@ from benchmarks.feed import (
 )
 from benchmarks.metrics import adjusted_rand_index, bcubed, pairwise
 from dedup import Article, Index
+from dedup.stories import StoryParams
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +158,7 @@ def _article(record: Mapping[str, Any]) -> Article:
                    url=record.get("url"), published=record.get("published"))
 
 
-def index_worker(feed: Path, db: Path, out: Path, workers: int = 1) -> None:
+def index_worker(feed: Path, db: Path, out: Path, workers: int = 1, stories: bool = True) -> None:
     """Index ``feed`` into ``db`` through the library and write counts and stage timings.
 
     Used when the CLI cannot report its per-stage timings; reading and parsing the feed is
@@ -178,7 +179,7 @@ def index_worker(feed: Path, db: Path, out: Path, workers: int = 1) -> None:
 
     statuses: Counter[str] = Counter()
     start = time.perf_counter()
-    with Index.open(db) as idx:
+    with Index.open(db, story_params=StoryParams(enabled=stories)) as idx:
         for decision in idx.add_many(articles(), workers=workers):
             statuses[decision.status] += 1
         timings = {"read": read[0], **idx.timings}
@@ -213,7 +214,8 @@ def _find_timings(summary: Mapping[str, Any]) -> dict[str, float]:
     return {}
 
 
-def run_dedup(files: FeedFiles, db: Path, work: Path, workers: int) -> dict[str, Any]:
+def run_dedup(files: FeedFiles, db: Path, work: Path, workers: int, stories: bool = True
+              ) -> dict[str, Any]:
     """Index the feed in a child process; wall time, peak memory, stage timings, mode."""
     for path in _store_files(db):
         path.unlink(missing_ok=True)
@@ -222,12 +224,14 @@ def run_dedup(files: FeedFiles, db: Path, work: Path, workers: int) -> dict[str,
     if _cli_has_summary():
         mode = "cli"
         cmd = [*_dedup_cmd(), "index", str(files.articles), "--db", str(db),
-               "--workers", str(workers), "--quiet", SUMMARY_OPTION]
+               "--workers", str(workers), "--quiet", SUMMARY_OPTION,
+               *([] if stories else ["--no-stories"])]
         measured = measure(cmd, stdout=summary_path)
     else:
         mode = "library"
         cmd = [sys.executable, "-m", "benchmarks", "index-worker", "--feed", str(files.articles),
-               "--db", str(db), "--workers", str(workers), "--out", str(summary_path)]
+               "--db", str(db), "--workers", str(workers), "--out", str(summary_path),
+               *([] if stories else ["--no-stories"])]
         measured = measure(cmd)
     _check(f"dedup index ({mode})", measured)
     try:
@@ -346,6 +350,7 @@ class RunOptions:
     probes: int = PROBES
     work: Path = WORK
     keep_db: bool = False
+    stories: bool = True
 
 
 def _baseline(files: FeedFiles, work: Path, truth: Mapping[str, Truth]) -> dict[str, Any]:
@@ -384,8 +389,8 @@ def run(opts: RunOptions, progress: Callable[[str], None] = lambda _: None) -> d
     probes = _probe_records(files, opts.seed, opts.probes)
 
     db = opts.work / f"dedup-{opts.size}.db"
-    progress(f"dedup index, {opts.workers} worker(s)")
-    dedup = run_dedup(files, db, opts.work, opts.workers)
+    progress(f"dedup index, {opts.workers} worker(s)" + ("" if opts.stories else ", no stories"))
+    dedup = run_dedup(files, db, opts.work, opts.workers, opts.stories)
     store_bytes = sum(p.stat().st_size for p in _store_files(db) if p.exists())
 
     progress("quality and add() latency")
@@ -405,6 +410,7 @@ def run(opts: RunOptions, progress: Callable[[str], None] = lambda _: None) -> d
         "size": n,
         "seed": opts.seed,
         "workers": opts.workers,
+        "stories": opts.stories,
         "mode": dedup["mode"],
         "seconds": round(seconds, 3),
         "articles_per_s": round(n / seconds, 1),

@@ -122,12 +122,14 @@ def load(path: Path) -> list[dict[str, Any]]:
 
 def previous(history: Iterable[Mapping[str, Any]], record: Mapping[str, Any]
              ) -> Mapping[str, Any] | None:
-    """The last earlier run comparable with ``record``: same size, seed and workers."""
+    """The last earlier run comparable with ``record``: same size, seed, workers and tiers
+    (runs from before the story switch had the story tier on)."""
     best = None
     for old in history:
         if old is record or old.get("timestamp") == record.get("timestamp"):
             continue
-        if all(old.get(k) == record.get(k) for k in ("size", "seed", "workers")):
+        if (all(old.get(k) == record.get(k) for k in ("size", "seed", "workers"))
+                and old.get("stories", True) == record.get("stories", True)):
             best = old
     return best
 
@@ -193,10 +195,12 @@ def format_table(rows: list[Row], before: Mapping[str, Any] | None) -> str:
 
 # ------------------------------------------------------------------------- plot and docs
 def latest_by_size(history: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """The newest run of each feed size, smallest size first."""
+    """The newest run of each feed size with the default tiers, smallest size first (runs
+    with the story tier off measure its cost; they are not the figures of dedup index)."""
     latest: dict[int, Mapping[str, Any]] = {}
     for record in history:
-        latest[int(record["size"])] = record
+        if record.get("stories", True):
+            latest[int(record["size"])] = record
     return [latest[s] for s in sorted(latest)]
 
 

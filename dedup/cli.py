@@ -72,8 +72,12 @@ def cli() -> None:
               help="Articles per committed transaction.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-file warnings.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as one JSON object.")
+@click.option("--stories/--no-stories", default=None,
+              help="Group rewrites into stories (the default), or detect copies only: no "
+                   "story tier, each story is then a copy group (docs/stories.md gives the "
+                   "cost). Set when the database is created; a database keeps its choice.")
 def index(paths: tuple[str, ...], db: str, workers: int, batch_size: int, quiet: bool,
-          as_json: bool) -> None:
+          as_json: bool, stories: bool | None) -> None:
     """Index PATHS: folders (recursive), files, or - for JSON lines on stdin.
 
     Reads .txt, .html, .htm, .json and .jsonl files, each optionally gzipped. Files
@@ -91,7 +95,8 @@ def index(paths: tuple[str, ...], db: str, workers: int, batch_size: int, quiet:
             where = f"{p.source}:{p.line}" if p.line else p.source
             progress.print(f"warning: {where}: {p.reason}")
 
-    with _library_errors(), Index.open(db) as idx, progress:
+    story_params = None if stories is None else StoryParams(enabled=stories)
+    with _library_errors(), Index.open(db, story_params=story_params) as idx, progress:
         summary = index_sources(
             idx, paths, workers=workers, batch_size=batch_size,
             stdin=click.get_binary_stream("stdin"), on_problem=warn, on_decision=progress.advance,

@@ -296,6 +296,14 @@ def test_history_round_trip_and_previous_of_the_same_size(tmp_path: Path) -> Non
     assert "DROP > 10%" in text  # 1,200 -> 1,000 articles/s
 
 
+def test_runs_without_stories_are_compared_among_themselves_and_kept_out_of_the_table(
+) -> None:
+    on, off = _record(timestamp="t0"), _record(timestamp="t1", stories=False)
+    assert history.previous([on, off], _record(timestamp="t2")) == on
+    assert history.previous([on, off], _record(timestamp="t2", stories=False)) == off
+    assert history.latest_by_size([on, off]) == [on]
+
+
 def test_plot_and_docs_table(tmp_path: Path) -> None:
     runs = [_record(size=s, timestamp=f"t{s}", baseline={"articles_per_s": 500.0,
                                                           "peak_rss_mb": 300.0})

@@ -238,3 +238,24 @@ def test_stories_lists_the_seed_story(runner: CliRunner, seeds_db: Path) -> None
     assert "004_88897482dd4b4aba.txt" in result.output
     none = runner.invoke(cli, ["stories", "--db", str(seeds_db), "--min-size", "4"])
     assert "no story with 4 or more" in none.output
+
+
+def test_no_stories_detects_copies_only_and_the_database_keeps_the_choice(
+    runner: CliRunner, copies_dir: Path, db_path: Path
+) -> None:
+    for folder in (SEEDS, copies_dir):
+        result = runner.invoke(cli, ["index", str(folder), "--db", str(db_path), "--no-stories",
+                                     "--json"])
+        assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert (summary["new"], summary["exact"], summary["near"], summary["story"]) == (2, 1, 1, 0)
+    records = [json.loads(r) for r in runner.invoke(
+        cli, ["export", "--db", str(db_path)]).output.splitlines()]
+    # Each story is a copy group: the seed rewrites of one event stay apart.
+    assert {r["story"] for r in records} == {r["copy"] for r in records}
+    assert len({r["story"] for r in records}) == 5 + 2
+    again = runner.invoke(cli, ["index", str(SEEDS), "--db", str(db_path), "--stories"])
+    assert again.exit_code == 1
+    assert "enabled: False -> True" in again.output
+    kept = runner.invoke(cli, ["index", str(SEEDS), "--db", str(db_path), "--json"])
+    assert kept.exit_code == 0, kept.output

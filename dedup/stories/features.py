@@ -240,7 +240,13 @@ def _quotes(body: str, params: StoryParams) -> tuple[tuple[str, ...], bytes]:
 def story_features(
     title: str | None, body: str, published: When | None, params: StoryParams
 ) -> StoryFeatures:
-    """The story features of one article (title and body as extracted, any typography)."""
+    """The story features of one article (title and body as extracted, any typography).
+
+    With the story tier off (``params.enabled`` false) only the day and a fingerprint of
+    the body: such features share no term, so the article's story is its copy group.
+    """
+    if not params.enabled:
+        return _bare(body, published)
     title_text = _prepare(title) if title else ""
     body_text = _prepare(body)
     seen: dict[str, list[float]] = {}
@@ -274,9 +280,7 @@ def story_features(
     digest.update("\x1f".join(terms).encode("utf-8", "surrogatepass"))
     digest.update(packed)
     digest.update(grams)
-    # The day too: the same text published on two days is two articles, which the time
-    # rule may put in two stories; their order must not be left to their arrival.
-    digest.update(b"" if day is None else day.toordinal().to_bytes(4, "little"))
+    _add_day(digest, day)
     return StoryFeatures(
         terms=terms,
         weights=packed,
@@ -285,3 +289,19 @@ def story_features(
         day=None if day is None else day.toordinal(),
         fingerprint=digest.intdigest(),
     )
+
+
+def _add_day(digest: xxhash.xxh3_64, day: date | None) -> None:
+    # The day too: the same text published on two days is two articles, which the time
+    # rule may put in two stories; their order must not be left to their arrival.
+    digest.update(b"" if day is None else day.toordinal().to_bytes(4, "little"))
+
+
+def _bare(body: str, published: When | None) -> StoryFeatures:
+    """Features without terms or quotes: a day, and a fingerprint of the body and the day."""
+    day = published.day if published is not None else None
+    digest = xxhash.xxh3_64(body.encode("utf-8", "surrogatepass"))
+    _add_day(digest, day)
+    return StoryFeatures(terms=(), weights=b"", quotes=(), quote_grams=b"",
+                         day=None if day is None else day.toordinal(),
+                         fingerprint=digest.intdigest())

@@ -39,6 +39,11 @@ class StoryParams:
         "how features are computed (fixed by the code; stored so that an index built by "
         "another version is refused instead of mixing features)",
     )
+    enabled: bool = _sketch(
+        True,
+        "group rewrites into stories; off, an article's story is its copy group (copy "
+        "detection only: no story features are computed and no story candidates searched)",
+    )
     language: str = _sketch(
         "en", "wordfreq language of the static rarity model (one model for all articles)"
     )
