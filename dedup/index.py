@@ -373,16 +373,13 @@ class Index:
         touched |= self._apply_story_changes(changed, skip=text)
         self.timings["story"] += time.perf_counter() - t0
         t1 = time.perf_counter()
-        st = self.store
-        st.execute("UPDATE texts SET story_features = ? WHERE id = ?",
-                   (encode_features(p.story), text))
         rows, out = [], []
         for other, evidence in links:
             rep = self._text_articles[other][0]
             rows.append((p.article.id, rep, text, other, "story", round(evidence.score, 4),
                          evidence_json(evidence), self._run))
             out.append(Match(rep, 0.0, 0.0, "story", round(evidence.score, 4)))
-        st.executemany(
+        self.store.executemany(
             "INSERT OR REPLACE INTO matches (a, b, a_text, b_text, relation, score, evidence, run) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
         self.timings["store"] += time.perf_counter() - t1
@@ -461,11 +458,13 @@ class Index:
         self._by_hash[p.body_hash] = text
         self._remember(text, p.shingles)
         t0 = time.perf_counter()
+        assert p.story is not None
         self.store.execute(
-            "INSERT INTO texts (id, hash, words, shingles, body, signature, lead, shingle_set) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO texts (id, hash, words, shingles, body, signature, lead, shingle_set, "
+            "story_features) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (text, p.body_hash, p.words, int(p.shingles.size), p.extracted.body,
-             p.signature.tobytes(), p.lead.tobytes(), p.shingles.tobytes()),
+             p.signature.tobytes(), p.lead.tobytes(), p.shingles.tobytes(),
+             encode_features(p.story)),
         )
         self.timings["store"] += time.perf_counter() - t0
         return text

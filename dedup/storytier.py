@@ -13,6 +13,7 @@ import base64
 import dataclasses
 import heapq
 import json
+import sys
 from collections.abc import Iterable
 from typing import Any
 
@@ -119,10 +120,15 @@ class StoryTier:
     def find(self, feats: StoryFeatures) -> list[tuple[int, StoryEvidence]]:
         """The indexed texts that tell the same story as ``feats``, with the evidence."""
         links = []
-        va = feats.vector()
-        floor = min(self.params.threshold, self.params.quote_threshold)
-        for other in self._screen.screen(feats, self._index.candidates(feats), floor):
-            evidence = link(feats, self.features[other], self.params, va)
+        params, va, grams = self.params, feats.vector(), feats.grams()
+        floor = min(params.threshold, params.quote_threshold)
+        candidates = self._index.candidates(feats)
+        for other, below in self._screen.screen(feats, candidates, params.threshold, floor):
+            theirs = self.features[other]
+            # Below the threshold only shared quotes can link a pair: count them first.
+            if below and len(grams & theirs.grams()) < params.quote_min_shared:
+                continue
+            evidence = link(feats, theirs, params, va)
             if evidence is not None:
                 links.append((other, evidence))
         return links
@@ -177,9 +183,14 @@ class StoryTier:
         return changed
 
 
+_EVIDENCE_FIELDS = tuple(f.name for f in dataclasses.fields(StoryEvidence))
+
+
 def evidence_json(evidence: StoryEvidence) -> str:
-    """The evidence of a story link, as stored in ``matches.evidence``."""
-    return json.dumps(_plain(dataclasses.asdict(evidence)), sort_keys=True)
+    """The evidence of a story link, as stored in ``matches.evidence`` (its fields are
+    numbers, strings and tuples of strings: JSON as they are)."""
+    return json.dumps({name: getattr(evidence, name) for name in _EVIDENCE_FIELDS},
+                      sort_keys=True)
 
 
 def encode_features(feats: StoryFeatures) -> str:
@@ -199,16 +210,7 @@ def decode_features(raw: str) -> StoryFeatures:
         if isinstance(value, dict) and "b64" in value:
             value = base64.b64decode(value["b64"])
         elif isinstance(value, list):
-            value = tuple(value)
+            value = tuple(map(sys.intern, value) if f.name == "terms" else value)
         values[f.name] = value
     return StoryFeatures(**values)
 
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode()
-    return value

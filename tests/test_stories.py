@@ -111,6 +111,12 @@ FILLER = [
     "news", "from", "the", "authorities", "in", "the", "region",
 ]
 
+QUOTES = [
+    "we will rebuild every house that was lost",
+    "we will rebuild the bridge before the winter",
+    "the talks were held in a trusting and friendly atmosphere",
+]
+
 
 @st.composite
 def articles(draw: st.DrawFn) -> tuple[str, str, When | None]:
@@ -119,6 +125,9 @@ def articles(draw: st.DrawFn) -> tuple[str, str, When | None]:
     words = draw(st.lists(st.sampled_from(FILLER), min_size=10, max_size=40))
     cut = draw(st.integers(0, len(words)))
     body = " ".join([*words[:cut], *kept, number, *words[cut:]]).capitalize() + "."
+    quote = draw(st.one_of(st.none(), st.sampled_from(QUOTES)))
+    if quote is not None:  # rewrites keep quotes, and quotes let a pair link at a lower score
+        body += f' "{quote}," an official said.'
     title = " ".join(draw(st.permutations(names))[:3]).title()
     day = draw(st.one_of(st.none(), st.integers(0, 20)))
     published = None if day is None else When(date(2024, 9, 1 + day))
@@ -250,6 +259,14 @@ def test_features_are_small_and_picklable() -> None:
     assert len(feats.terms) <= PARAMS.max_terms
     assert len(pickle.dumps(feats)) < 2048
     assert feats.published_day == date(2024, 9, 13)
+    # Features come back from worker processes pickled: their terms are interned again,
+    # so a process keeps one string per distinct term, not one per article and term.
+    again = pickle.loads(pickle.dumps(feats))
+    assert all(a is b for a, b in zip(again.terms, feats.terms, strict=True))
+    from dedup.storytier import decode_features, encode_features
+    stored = decode_features(encode_features(feats))
+    assert stored == feats
+    assert all(a is b for a, b in zip(stored.terms, feats.terms, strict=True))
 
 
 def test_index_remove_and_replace() -> None:
@@ -512,12 +529,14 @@ def test_the_screen_keeps_every_candidate_the_verdict_accepts(
     screen = TermScreen(PARAMS.max_terms)
     for k, f in enumerate(feats[1:], start=1):
         screen.add(k, f)
-    floor = min(PARAMS.threshold, PARAMS.quote_threshold)
+    quoted = min(PARAMS.threshold, PARAMS.quote_threshold)
     candidates = list(range(1, len(feats)))
-    kept = screen.screen(feats[0], candidates, floor)
+    kept = [c for c, _ in screen.screen(feats[0], candidates, PARAMS.threshold, quoted)]
     for k in candidates:
         if link(feats[0], feats[k], PARAMS) is not None:
             assert k in kept
+        both_quote = bool(feats[0].quote_grams and feats[k].quote_grams)
+        floor = quoted if both_quote else PARAMS.threshold
         if compare(feats[0], feats[k], PARAMS).score < floor - 1e-3:
             assert k not in kept  # the screen is no pass-through
 
@@ -532,13 +551,13 @@ def test_the_screen_drops_unrelated_articles_and_keeps_unknown_ones() -> None:
     for k, f in enumerate([*seeds, *others]):
         screen.add(k, f)
     candidates = [*range(1, len(seeds) + len(others)), 99]
-    kept = screen.screen(seeds[0], candidates, PARAMS.threshold)
+    kept = [c for c, _ in screen.screen(seeds[0], candidates, PARAMS.threshold)]
     assert 99 in kept  # not held: kept for the exact verdict
     assert not set(range(len(seeds), len(seeds) + len(others))) & set(kept)
     assert {k for k in range(1, len(seeds))
             if compare(seeds[0], seeds[k], PARAMS).score >= PARAMS.threshold} <= set(kept)
     screen.remove(1)
-    assert 1 in screen.screen(seeds[0], candidates, PARAMS.threshold)  # removed: unknown
+    assert (1, False) in screen.screen(seeds[0], candidates, PARAMS.threshold)  # removed: unknown
 
 
 def test_the_tier_expires_texts_no_new_article_can_join() -> None:
@@ -582,6 +601,50 @@ def test_the_screen_answers_the_same_for_keys_beyond_its_row_array() -> None:
         far.add(offset + k, f)
     keys = list(range(1, len(feats)))
     kept = near.screen(feats[0], keys, PARAMS.threshold)
-    assert [k - offset for k in far.screen(feats[0], [offset + k for k in keys],
-                                            PARAMS.threshold)] == kept
+    assert [(k - offset, b) for k, b in far.screen(feats[0], [offset + k for k in keys],
+                                                    PARAMS.threshold)] == kept
     assert 0 < len(kept) < len(keys)
+
+
+def test_the_screen_lowers_the_floor_only_for_pairs_that_both_quote() -> None:
+    said = ('"We will rebuild every single house that was lost in the storm before the '
+            'winter comes," the mayor said.')
+    a = story_features(None, f"Zorvath and Quellmar met in Bristane. {said} Okaveno and "
+                       "Thandril stayed away from the talks in Marrowick.", None, PARAMS)
+    b = story_features(None, f"Zorvath and Quellmar visited Dunlorren. {said} Ashfeld, "
+                       "Corvanti and Yselde sent envoys to Ketterby and Wolstane, Ferromund "
+                       "and Grauvoss.", None, PARAMS)
+    evidence = compare(a, b, PARAMS)
+    assert PARAMS.quote_threshold <= evidence.score < PARAMS.threshold
+    assert link(a, b, PARAMS) is not None  # linked by the quote it shares
+    screen = TermScreen(PARAMS.max_terms)
+    screen.add(1, b)
+    for k in range(2, 10):
+        screen.add(k, story_features(None, f"Sales of gouda rose by {k}0 percent.", None, PARAMS))
+    candidates = list(range(1, 10))
+    # Kept for its quotes, marked as surely below the threshold.
+    assert screen.screen(a, candidates, PARAMS.threshold, PARAMS.quote_threshold) == [(1, True)]
+    assert screen.screen(a, candidates, PARAMS.threshold) == []
+    # The same rewrite without the quote: below the threshold, and no quote to share.
+    c = story_features(None, "Zorvath and Quellmar visited Dunlorren. Ashfeld, "
+                       "Corvanti and Yselde sent envoys to Ketterby and Wolstane, Ferromund "
+                       "and Grauvoss.", None, PARAMS)
+    assert PARAMS.quote_threshold <= compare(a, c, PARAMS).score < PARAMS.threshold
+    screen.add(1, c)
+    assert screen.screen(a, candidates, PARAMS.threshold, PARAMS.quote_threshold) == []
+
+
+@given(st.lists(articles(), min_size=10, max_size=30))
+@settings(max_examples=40, deadline=None)
+def test_the_tier_finds_exactly_the_pairs_the_verdict_links(
+    items: list[tuple[str, str, When | None]],
+) -> None:
+    from dedup.storytier import StoryTier
+
+    feats = _features(items)
+    tier = StoryTier(PARAMS)
+    for k, f in enumerate(feats[1:], start=1):
+        tier.add(k, f, [])
+    found = dict(tier.find(feats[0]))
+    assert found == {k: e for k in range(1, len(feats))
+                     if (e := link(feats[0], feats[k], PARAMS)) is not None}

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import chain
 from operator import itemgetter
+from typing import Any
 
 import xxhash
 
@@ -106,6 +107,19 @@ class StoryFeatures:
     @property
     def published_day(self) -> date | None:
         return None if self.day is None else date.fromordinal(self.day)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Unpickled (features built in a worker process), the terms are interned again:
+        # one string object per distinct term in the process that keeps them, not one per
+        # article and term (which took ~3 KB an article in the main process).
+        return _unpickle, (self.terms, self.weights, self.quotes, self.quote_grams, self.day,
+                           self.fingerprint)
+
+
+def _unpickle(terms: tuple[str, ...], weights: bytes, quotes: tuple[str, ...],
+              quote_grams: bytes, day: int | None, fingerprint: int) -> StoryFeatures:
+    return StoryFeatures(tuple(map(sys.intern, terms)), weights, quotes, quote_grams, day,
+                         fingerprint)
 
 
 def _prepare(text: str) -> str:

@@ -7,8 +7,10 @@ screen keeps each indexed article's terms as 32-bit hashes and weights in two Nu
 and scores all candidates of an article in a few array operations. It only ever drops a
 candidate whose cosine is surely below the floor: a hash collision can only add a product
 (never take one away), the article's own terms are checked for colliding hashes, and the
-float32 sums get a margin far above their rounding error. The exact verdict
-(:func:`~dedup.stories.compare.link`) then decides on the candidates that pass.
+float32 sums get a margin far above their rounding error. The lower floor of pairs that
+may share quotes applies only where both articles hold quote n-grams (a row flag), so
+the many candidates between the two floors that quote nothing never reach the verdict.
+The exact verdict (:func:`~dedup.stories.compare.link`) then decides on those that pass.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class TermScreen:
         self._free: list[int] = []
         self._hashes = np.zeros((1024, width), dtype=np.uint32)
         self._weights = np.zeros((1024, width), dtype=np.float32)
+        self._quoted = np.zeros(1024, dtype=np.bool_)  # the row's article holds quote n-grams
         self._slot_hash = np.zeros(_SLOT_MASK + 1, dtype=np.uint32)
         self._slot_weight = np.zeros(_SLOT_MASK + 1, dtype=np.float32)
         self._last: tuple[StoryFeatures, npt.NDArray[np.uint32]] | None = None
@@ -60,6 +63,7 @@ class TermScreen:
                 grown = 2 * self._hashes.shape[0]
                 self._hashes.resize((grown, self.width), refcheck=False)
                 self._weights.resize((grown, self.width), refcheck=False)
+                self._quoted.resize(grown, refcheck=False)
             self._rows[key] = row
             if 0 <= key < _MAX_DIRECT:
                 if key >= self._row_of.size:
@@ -72,6 +76,7 @@ class TermScreen:
         self._hashes[row, n:] = 0
         self._weights[row, :n] = np.frombuffer(feats.weights, dtype=np.float32)[:n]
         self._weights[row, n:] = 0.0
+        self._quoted[row] = bool(feats.quote_grams)
 
     def remove(self, key: int) -> None:
         row = self._rows.pop(key, None)
@@ -97,19 +102,25 @@ class TermScreen:
         self._last = (feats, hashes)
         return hashes
 
-    def screen(self, feats: StoryFeatures, candidates: Sequence[int], floor: float) -> list[int]:
-        """The candidates whose cosine with ``feats`` may reach ``floor`` (in their order).
+    def screen(
+        self, feats: StoryFeatures, candidates: Sequence[int], floor: float,
+        quoted_floor: float | None = None,
+    ) -> list[tuple[int, bool]]:
+        """The candidates whose cosine with ``feats`` may reach ``floor`` (in their order),
+        or ``quoted_floor`` when both the candidate and ``feats`` hold quote n-grams; each
+        with whether its cosine is surely below ``floor`` (then only quotes can link it).
 
         Candidates the screen does not hold are kept, as is everything when two terms of
         ``feats`` share the low bits of their hashes (then a shared term could be read at
-        the wrong weight).
+        the wrong weight); their cosine is unknown, so not surely below.
         """
+        unknown = [(c, False) for c in candidates]
         if len(candidates) < _MIN_BATCH:
-            return list(candidates)
+            return unknown
         hashes = self._hashes_of(feats)
         slots = (hashes & _SLOT_MASK).astype(np.intp)
         if np.unique(slots).size != slots.size:
-            return list(candidates)
+            return unknown
         # A direct-address table of the article's terms: slot -> (hash, weight).
         self._slot_hash[slots] = hashes
         self._slot_weight[slots] = np.frombuffer(feats.weights, dtype=np.float32)[: slots.size]
@@ -124,5 +135,12 @@ class TermScreen:
             self._slot_hash[slots] = 0
             self._slot_weight[slots] = 0.0
         passes = np.ones(len(candidates), dtype=np.bool_)
-        passes[held] = scores >= floor - _MARGIN
-        return [c for c, keep in zip(candidates, passes.tolist(), strict=True) if keep]
+        below = np.zeros(len(candidates), dtype=np.bool_)
+        below[held] = scores < floor - _MARGIN
+        if quoted_floor is None or not feats.quote_grams:
+            passes[held] = ~below[held]
+        else:
+            floors = np.where(self._quoted[rows[held]], quoted_floor, floor)
+            passes[held] = scores >= floors - _MARGIN
+        return [(c, b) for c, keep, b in zip(candidates, passes.tolist(), below.tolist(),
+                                             strict=True) if keep]
