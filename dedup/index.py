@@ -1,9 +1,9 @@
 """The index: one article in, a decision out; backed by the SQLite store.
 
-In memory it keeps only what deciding needs: the MinHash signatures and shingle counts of
-every distinct text, the LSH table, the body-hash map, the cluster labels and, per
-article, the few fields the canonical policy reads. Shingle sets stay in the store and
-pass through a bounded cache. Opening an index rebuilds this state from the store, so
+In memory it keeps only what deciding needs: the copy tier (:mod:`dedup.copytier`:
+signatures, shingle counts and LSH table of every distinct text), the story tier
+(:mod:`dedup.storytier`), the body-hash map, the cluster labels and, per article, the few
+fields the canonical policy reads. Opening an index rebuilds this state from the store, so
 the store is the only truth and a killed run loses nothing committed.
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -21,14 +20,13 @@ from types import TracebackType
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from dedup.article import Article, parse_published
 from dedup.canonical import Choice, Member, choose
 from dedup.clusters import Clusters, Merge
+from dedup.copytier import CopyTier
 from dedup.decision import Decision, Match, Skipped
 from dedup.errors import ArticleError, ConfigMismatch, UnknownArticle
-from dedup.lsh import BandIndex
 from dedup.params import Params
 from dedup.pipeline import Prepared, Preparer
 from dedup.store import Store
@@ -41,14 +39,11 @@ from dedup.storytier import (
     encode_features,
     evidence_json,
 )
-from dedup.verify import Overlap, is_near_copy, overlap, plausible
+from dedup.verify import Overlap
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
-U32 = npt.NDArray[np.uint32]
-
-_SHINGLE_CACHE = 20_000  # shingle sets kept in memory (about 2 KB each for 500 words)
 _MAX_MATCHES = 10  # matches reported in a decision, best first
 
 
@@ -138,13 +133,10 @@ class Index:
 
     def _load(self) -> None:
         """Rebuild the in-memory state from the store."""
-        p = self.params
-        self._lsh = BandIndex(p.bands, p.rows)
+        self.copies = CopyTier(self.params, self.store)
         self._by_hash: dict[str, int] = {}
         self._text_articles: dict[int, list[str]] = {}
         self._articles: dict[str, _Art] = {}
-        self._cache: OrderedDict[int, U32] = OrderedDict()
-        self._contains_cache: OrderedDict[tuple[int, int], bool] = OrderedDict()
         next_cluster = int(self.store.get_config("next_cluster") or 1)
         self.clusters = Clusters(next_cluster)
         ids: list[int] = []
@@ -159,21 +151,8 @@ class Index:
             sizes.append(n)
             full.append(sig)
             lead.append(ld)
-        capacity = max(1024, (max(ids) + 1) * 2 if ids else 0)
-        # b-bit MinHash (Li and Koenig, 2010): the low 8 bits of each value are enough to
-        # estimate Jaccard for the candidate filter, at a quarter of the memory.
-        self._sigs = np.zeros((capacity, p.num_perm), dtype=np.uint8)
-        self._sizes = np.zeros(capacity, dtype=np.int64)
         self._next_text = (max(ids) + 1) if ids else 1
-        if ids:
-            rows = np.array(ids)
-            fsig = np.frombuffer(b"".join(full), dtype=np.uint32).reshape(len(ids), p.num_perm)
-            lsig = np.frombuffer(b"".join(lead), dtype=np.uint32).reshape(len(ids), p.num_perm)
-            self._sizes[rows] = sizes
-            self._sigs[rows] = _low_bits(fsig)
-            self._lsh.insert_many(
-                ids, [self._lsh.keys(f, ld) for f, ld in zip(fsig, lsig, strict=True)]
-            )
+        self.copies.load(ids, sizes, b"".join(full), b"".join(lead))
         self.stories = StoryTier(self.story_params)
         for tid, raw in self.store.execute("SELECT id, story_features FROM texts ORDER BY id"):
             self.stories.load(tid, decode_features(raw))
@@ -212,14 +191,7 @@ class Index:
 
     def begin_run(self, sources: Iterable[str] = ()) -> int:
         """Record the start of a run; its id tags what it writes."""
-        from dedup import __version__
-
-        with self.store.transaction():
-            cur = self.store.execute(
-                "INSERT INTO runs (started, status, version, params, sources) VALUES (?, ?, ?, ?, ?)",
-                (_now(), "running", __version__, self.params.to_json(), json.dumps(list(sources))),
-            )
-        self._run = int(cur.lastrowid or 0)
+        self._run = self.store.begin_run(self.params.to_json(), list(sources))
         return self._run
 
     def end_run(self, counts: dict[str, Any], status: str = "completed") -> None:
@@ -230,12 +202,7 @@ class Index:
         fields = {k: v for k, v in counts.items() if k in allowed}
         fields["clusters"] = len(self.clusters)
         fields["stories"] = len(self.stories)
-        sets = ", ".join(f"[{k}] = ?" for k in fields)
-        with self.store.transaction():
-            self.store.execute(
-                f"UPDATE runs SET finished = ?, status = ?, {sets} WHERE id = ?",
-                (_now(), status, *fields.values(), self._run),
-            )
+        self.store.end_run(self._run, status, fields)
         self._run = None
 
     # -- adding ----------------------------------------------------------------------------
@@ -407,7 +374,7 @@ class Index:
             self._story_canonical.pop(story, None)
             return Choice("", "no member")
         members = [self._articles[a].member for t in texts for a in self._text_articles[t]]
-        choice = choose(members, self._contains)
+        choice = choose(members, self.copies.contains)
         self.timings["cluster"] += time.perf_counter() - t0
         self.store.execute(
             "INSERT INTO stories (id, canonical, reason, size, texts, updated_run) "
@@ -420,43 +387,16 @@ class Index:
         return choice
 
     def _candidates(self, p: Prepared) -> tuple[list[tuple[int, Overlap]], list[int]]:
-        """Texts verified as near copies of ``p``, by LSH candidates then exact overlap."""
+        """Texts verified as near copies of ``p`` (sketched now if it was not yet)."""
         self.preparer.sketch(p)
-        assert p.signature is not None and p.lead is not None and p.shingles is not None
-        t0 = time.perf_counter()
-        keys = self._lsh.keys(p.signature, p.lead)
-        found = sorted(self._lsh.query(keys))
-        t1 = time.perf_counter()
-        self.timings["lsh"] += t1 - t0
-        verified: list[tuple[int, Overlap]] = []
-        if found:
-            jt, ct = self.params.jaccard_threshold, self.params.containment_threshold
-            equal = np.count_nonzero(self._sigs[found] == _low_bits(p.signature), axis=1)
-            # Unrelated values agree on 8 bits by chance 1 time in 256: remove that share.
-            estimates = np.clip((equal / p.signature.size - 1 / 256) / (1 - 1 / 256), 0.0, 1.0)
-            size = int(p.shingles.size)
-            for cand, est in zip(found, estimates.tolist(), strict=True):
-                if not plausible(est, size, int(self._sizes[cand]), jt, ct):
-                    continue
-                o = overlap(p.shingles, self._shingles(cand))
-                if is_near_copy(o, jt, ct):
-                    verified.append((cand, o))
-        self.timings["verify"] += time.perf_counter() - t1
-        return verified, keys
+        return self.copies.near_copies(p, self.timings)
 
     def _new_text(self, p: Prepared, keys: list[int]) -> int:
         assert p.signature is not None and p.lead is not None and p.shingles is not None
         text = self._next_text
         self._next_text += 1
-        if text >= self._sigs.shape[0]:
-            grown = 2 * self._sigs.shape[0]
-            self._sigs.resize((grown, self._sigs.shape[1]), refcheck=False)
-            self._sizes.resize(grown, refcheck=False)
-        self._sigs[text] = _low_bits(p.signature)
-        self._sizes[text] = p.shingles.size
-        self._lsh.insert(text, keys)
+        self.copies.add(text, p, keys)
         self._by_hash[p.body_hash] = text
-        self._remember(text, p.shingles)
         t0 = time.perf_counter()
         assert p.story is not None
         self.store.execute(
@@ -547,10 +487,8 @@ class Index:
         del self._text_articles[text]
         row = st.execute("SELECT hash, signature, lead FROM texts WHERE id = ?", (text,)).fetchone()
         full, lead = (np.frombuffer(b, dtype=np.uint32) for b in (row[1], row[2]))
-        self._lsh.remove(text, self._lsh.keys(full, lead))
+        self.copies.remove(text, full, lead)
         del self._by_hash[row[0]]
-        self._sizes[text] = 0
-        self._cache.pop(text, None)
 
         def neighbours(node: int) -> list[int]:
             return [
@@ -591,7 +529,7 @@ class Index:
         t0 = time.perf_counter()
         texts = self.clusters.members(cluster)
         members = [self._articles[a].member for t in texts for a in self._text_articles[t]]
-        choice = choose(members, self._contains)
+        choice = choose(members, self.copies.contains)
         self.timings["cluster"] += time.perf_counter() - t0
         t1 = time.perf_counter()
         self.store.execute(
@@ -605,33 +543,6 @@ class Index:
         self.timings["store"] += time.perf_counter() - t1
         self._canonical[cluster] = choice
         return choice
-
-    def _contains(self, outer: int, inner: int) -> bool:
-        key = (outer, inner)
-        hit = self._contains_cache.get(key)
-        if hit is None:
-            o = overlap(self._shingles(inner), self._shingles(outer))
-            hit = o.a_in_b >= self.params.containment_threshold
-            self._contains_cache[key] = hit
-            if len(self._contains_cache) > 100_000:
-                self._contains_cache.popitem(last=False)
-        return hit
-
-    # -- shingle sets -----------------------------------------------------------------------
-
-    def _remember(self, text: int, shingles: U32) -> None:
-        self._cache[text] = shingles
-        if len(self._cache) > _SHINGLE_CACHE:
-            self._cache.popitem(last=False)
-
-    def _shingles(self, text: int) -> U32:
-        hit = self._cache.get(text)
-        if hit is not None:
-            self._cache.move_to_end(text)
-            return hit
-        shingles = self.store.shingle_set(text)
-        self._remember(text, shingles)
-        return shingles
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -674,7 +585,7 @@ class Index:
         """One record per article: its copy group, story, canonical, relation and similarity."""
         from dedup.export import export_records
 
-        return export_records(self.store, self._shingles)
+        return export_records(self.store, self.copies.shingles)
 
     def decision(self, article_id: str) -> Decision:
         """The current standing of an indexed article."""
@@ -721,11 +632,3 @@ class _Batch:
             if kind is not None:
                 log.warning("batch rolled back (%s); reloading the index from the store", kind.__name__)
                 self.index._load()
-
-
-def _low_bits(signature: U32) -> npt.NDArray[np.uint8]:
-    return signature.astype(np.uint8)
-
-
-def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

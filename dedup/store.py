@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -184,6 +185,28 @@ class Store:
         raw = self.get_config("params")
         return None if raw is None else Params.from_dict(json.loads(raw))
 
+    # -- runs ------------------------------------------------------------------------------
+
+    def begin_run(self, params: str, sources: list[str]) -> int:
+        """Record a run that starts now (its parameters as JSON); returns its id."""
+        from dedup import __version__
+
+        with self.transaction():
+            cur = self.conn.execute(
+                "INSERT INTO runs (started, status, version, params, sources) VALUES (?, ?, ?, ?, ?)",
+                (_now(), "running", __version__, params, json.dumps(sources)),
+            )
+        return int(cur.lastrowid or 0)
+
+    def end_run(self, run: int, status: str, counts: dict[str, Any]) -> None:
+        """Record the end of a run with its counts (columns of the ``runs`` table)."""
+        sets = ", ".join(f"[{k}] = ?" for k in counts)
+        with self.transaction():
+            self.conn.execute(
+                f"UPDATE runs SET finished = ?, status = ?, {sets} WHERE id = ?",
+                (_now(), status, *counts.values(), run),
+            )
+
     # -- reads used by the CLI -----------------------------------------------------------
 
     def article(self, article_id: str) -> dict[str, Any] | None:
@@ -198,3 +221,7 @@ class Store:
 
     def count(self, table: str) -> int:
         return int(self.conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0])
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

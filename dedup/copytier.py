@@ -1,0 +1,132 @@
+"""The copy tier inside the index: the distinct texts and their verified near copies.
+
+For every distinct text it keeps the low 8 bits of each MinHash value (b-bit MinHash, Li
+and Koenig 2010: enough to estimate Jaccard for the candidate filter, at a quarter of the
+memory), the shingle count and the LSH band keys; shingle sets stay in the store and pass
+through a bounded cache. A prepared article's near copies are the LSH candidates whose
+estimate is plausible and whose exact shingle overlap passes the thresholds.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from dedup.lsh import BandIndex
+from dedup.params import Params
+from dedup.pipeline import Prepared
+from dedup.store import Store
+from dedup.verify import Overlap, is_near_copy, overlap, plausible
+
+U32 = npt.NDArray[np.uint32]
+
+_SHINGLE_CACHE = 20_000  # shingle sets kept in memory (about 2 KB each for 500 words)
+_CONTAINS_CACHE = 100_000  # containment verdicts kept for the canonical policy
+
+
+class CopyTier:
+    """Signatures, shingle counts, LSH table and shingle cache of an index's texts."""
+
+    def __init__(self, params: Params, store: Store) -> None:
+        self.params = params
+        self.store = store
+        self.lsh = BandIndex(params.bands, params.rows)
+        self._cache: OrderedDict[int, U32] = OrderedDict()
+        self._contains_cache: OrderedDict[tuple[int, int], bool] = OrderedDict()
+        self._sigs = np.zeros((1024, params.num_perm), dtype=np.uint8)
+        self._sizes = np.zeros(1024, dtype=np.int64)
+
+    def load(self, ids: Sequence[int], sizes: Sequence[int], full: bytes, lead: bytes) -> None:
+        """Restore stored texts: their ids, shingle counts and signatures (rows of bytes)."""
+        if not ids:
+            return
+        n = self.params.num_perm
+        self._fit(max(ids))
+        rows = np.array(ids)
+        fsig = np.frombuffer(full, dtype=np.uint32).reshape(len(ids), n)
+        lsig = np.frombuffer(lead, dtype=np.uint32).reshape(len(ids), n)
+        self._sizes[rows] = sizes
+        self._sigs[rows] = _low_bits(fsig)
+        self.lsh.insert_many(ids, [self.lsh.keys(f, ld) for f, ld in zip(fsig, lsig, strict=True)])
+
+    def _fit(self, text: int) -> None:
+        if text >= self._sigs.shape[0]:
+            grown = max(2 * self._sigs.shape[0], 2 * (text + 1))
+            self._sigs.resize((grown, self._sigs.shape[1]), refcheck=False)
+            self._sizes.resize(grown, refcheck=False)
+
+    def near_copies(
+        self, p: Prepared, timings: dict[str, float]
+    ) -> tuple[list[tuple[int, Overlap]], list[int]]:
+        """Texts verified as near copies of sketched ``p``, and ``p``'s band keys."""
+        assert p.signature is not None and p.lead is not None and p.shingles is not None
+        t0 = time.perf_counter()
+        keys = self.lsh.keys(p.signature, p.lead)
+        found = sorted(self.lsh.query(keys))
+        t1 = time.perf_counter()
+        timings["lsh"] += t1 - t0
+        verified: list[tuple[int, Overlap]] = []
+        if found:
+            jt, ct = self.params.jaccard_threshold, self.params.containment_threshold
+            equal = np.count_nonzero(self._sigs[found] == _low_bits(p.signature), axis=1)
+            # Unrelated values agree on 8 bits by chance 1 time in 256: remove that share.
+            estimates = np.clip((equal / p.signature.size - 1 / 256) / (1 - 1 / 256), 0.0, 1.0)
+            size = int(p.shingles.size)
+            for cand, est in zip(found, estimates.tolist(), strict=True):
+                if not plausible(est, size, int(self._sizes[cand]), jt, ct):
+                    continue
+                o = overlap(p.shingles, self.shingles(cand))
+                if is_near_copy(o, jt, ct):
+                    verified.append((cand, o))
+        timings["verify"] += time.perf_counter() - t1
+        return verified, keys
+
+    def add(self, text: int, p: Prepared, keys: list[int]) -> None:
+        """Hold a new text (its band keys as :meth:`near_copies` returned them)."""
+        assert p.signature is not None and p.shingles is not None
+        self._fit(text)
+        self._sigs[text] = _low_bits(p.signature)
+        self._sizes[text] = p.shingles.size
+        self.lsh.insert(text, keys)
+        self._remember(text, p.shingles)
+
+    def remove(self, text: int, full: U32, lead: U32) -> None:
+        """Forget a text (``full`` and ``lead`` are its stored signatures)."""
+        self.lsh.remove(text, self.lsh.keys(full, lead))
+        self._sizes[text] = 0
+        self._cache.pop(text, None)
+
+    def contains(self, outer: int, inner: int) -> bool:
+        """Whether text ``inner`` lies within ``outer`` to the containment threshold."""
+        key = (outer, inner)
+        hit = self._contains_cache.get(key)
+        if hit is None:
+            o = overlap(self.shingles(inner), self.shingles(outer))
+            hit = o.a_in_b >= self.params.containment_threshold
+            self._contains_cache[key] = hit
+            if len(self._contains_cache) > _CONTAINS_CACHE:
+                self._contains_cache.popitem(last=False)
+        return hit
+
+    def shingles(self, text: int) -> U32:
+        """The shingle set of a text, from the cache or the store."""
+        hit = self._cache.get(text)
+        if hit is not None:
+            self._cache.move_to_end(text)
+            return hit
+        shingles = self.store.shingle_set(text)
+        self._remember(text, shingles)
+        return shingles
+
+    def _remember(self, text: int, shingles: U32) -> None:
+        self._cache[text] = shingles
+        if len(self._cache) > _SHINGLE_CACHE:
+            self._cache.popitem(last=False)
+
+
+def _low_bits(signature: U32) -> npt.NDArray[np.uint8]:
+    return signature.astype(np.uint8)  # the low 8 bits of each value
