@@ -35,11 +35,12 @@ from dedup.stories.rarity import term_and_weight
 # Text keeps its case, so the first group marks a token that starts a sentence or a line
 # (after . ! ? or a line break): its capital says nothing about it being a name.
 # ASCII text (most of it) takes the ASCII pattern: twice as fast, the same tokens.
+# Possessive quantifiers (never given back) find the same tokens with less backtracking.
 _TOKEN = re.compile(
-    r"([.!?\n][^\w]*)?(?:(\d+(?:[.,]\d+)*)(?i:st|nd|rd|th)?|([^\W\d_]+(?:'[^\W\d_]+)*))"
+    r"([.!?\n][^\w]*+)?(?:(\d++(?:[.,]\d++)*+)(?i:st|nd|rd|th)?|([^\W\d_]++(?:'[^\W\d_]++)*+))"
 )
 _ASCII_TOKEN = re.compile(
-    r"([.!?\n][^\w]*)?(?:(\d+(?:[.,]\d+)*)(?i:st|nd|rd|th)?|([A-Za-z]+(?:'[A-Za-z]+)*))"
+    r"([.!?\n][^\w]*+)?(?:(\d++(?:[.,]\d++)*+)(?i:st|nd|rd|th)?|([A-Za-z]++(?:'[A-Za-z]++)*+))"
 )
 # A time of day ("14:00", "2: 21 pm") dates the page, not the event: it is no term.
 _TIME_OF_DAY = re.compile(
@@ -182,19 +183,20 @@ def _add_terms(
                 known_form(word) or _know(word, cache, params))
             if is_calendar:
                 calendar.append(position)
+            if weight <= 0.0:
+                continue  # a common word (most tokens)
             evidence = (at_start if start else inside) if cased else 0
-        elif len(number) >= _MIN_NUMBER:
+        elif len(number) >= _MIN_NUMBER and number_weight > 0.0:
             term, weight, evidence = number.replace(",", ""), number_weight, 0
         else:
-            continue
-        if weight <= 0.0:
             continue
         boost = factor if position < boost_until else 1.0
         entry = get(term)
         if entry is None:
             seen[term] = [weight, boost, evidence]
         else:
-            entry[1] = max(entry[1], boost)
+            if boost != 1.0:  # entries start at a factor of at least 1
+                entry[1] = max(entry[1], boost)
             if evidence:
                 entry[2] = int(entry[2]) | evidence
     return calendar
