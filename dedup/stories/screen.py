@@ -114,13 +114,12 @@ class TermScreen:
         ``feats`` share the low bits of their hashes (then a shared term could be read at
         the wrong weight); their cosine is unknown, so not surely below.
         """
-        unknown = [(c, False) for c in candidates]
         if len(candidates) < _MIN_BATCH:
-            return unknown
+            return [(c, False) for c in candidates]
         hashes = self._hashes_of(feats)
         slots = (hashes & _SLOT_MASK).astype(np.intp)
         if np.unique(slots).size != slots.size:
-            return unknown
+            return [(c, False) for c in candidates]
         # A direct-address table of the article's terms: slot -> (hash, weight).
         self._slot_hash[slots] = hashes
         self._slot_weight[slots] = np.frombuffer(feats.weights, dtype=np.float32)[: slots.size]
