@@ -94,6 +94,44 @@ def test_flat_page_metadata() -> None:
     assert "Oil prices" not in x.body
 
 
+_STANDFIRST_PAGE = """Last moments of a mother caught on tape
+{standfirst}
+Andrew Lopez, 20, is the accused gunman who fired from a rooftop.
+{dateline}
+A shocking video released for the first time on Thursday captures the moment a mother of twelve was killed.
+The footage was shown at the trial of two men charged with killing her on Oct. 21, 2011.
+Prosecutors said the video left no doubt about who had fired the shots that afternoon."""
+
+
+@pytest.mark.parametrize(
+    ("standfirst", "dateline", "published"),
+    [
+        # The date line below a standfirst is the article's; the standfirst's sentence only
+        # names the day of what happened.
+        ("Zurana Horton, 34, was killed on Oct. 21, 2011 while walking near an intersection.",
+         "THURSDAY, APRIL 11, 2013, 9:53 PM", "2013-04-11T21:53:00"),
+        ("Reid checked herself in on Tuesday, December 9, 2008.",
+         "Posted on April 11, 2013 by Staff", "2013-04-11"),
+        # A caption's date loses to the "Updated" line, which is about the article.
+        ("Mayor Pete Buttigieg speaks during a fundraiser in Las Vegas, Sunday, Nov. 17, 2019.",
+         "Updated 3:27 am PST, Wednesday, November 20, 2019", "2019-11-20T03:27:00-08:00"),
+        # With no date line, a date a sentence names is better than none.
+        ("Zurana Horton, 34, was killed on Oct. 21, 2011 while walking near an intersection.",
+         "Andrew Lopez was charged on Friday.", "2011-10-21"),
+        # A fetch date is not a publication date, and a sentence of the body is no date line.
+        ("Posted 1 year, 160 days ago [downloaded on 2 October 2013]",
+         "Zurana Horton, 34, was killed while walking near an intersection in Brownsville.", None),
+    ],
+)
+def test_flat_published_is_a_date_line_not_a_date_a_sentence_names(
+    standfirst: str, dateline: str, published: str | None
+) -> None:
+    page = _STANDFIRST_PAGE.format(standfirst=standfirst, dateline=dateline)
+    x = Extractor().extract(Article(id="p", text=page))
+    assert x.published == published
+    assert "A shocking video released" in x.body
+
+
 @pytest.mark.parametrize(
     ("first", "last", "agencies"),
     [

@@ -75,11 +75,13 @@ _UNIT_SECONDS = {"sec": 1, "min": 60, "hou": 3600, "hr": 3600, "hrs": 3600, "day
 
 @dataclass(frozen=True, slots=True)
 class Found:
-    """A date read from a line: ISO text, where it starts, and whether it carries a time."""
+    """A date read from a line: ISO text, where it starts and ends, and whether it carries a
+    time."""
 
     iso: str
     start: int
     has_time: bool
+    end: int
 
 
 def _month(value: str) -> int | None:
@@ -140,7 +142,7 @@ def find_dates(line: str) -> list[Found]:
                 continue
             built = _build(m.groupdict())
             if built is not None:
-                found.append(Found(built[0], m.start(), built[1]))
+                found.append(Found(built[0], m.start(), built[1], m.end()))
                 taken.append((m.start(), m.end()))
     found.sort(key=lambda f: f.start)
     return found

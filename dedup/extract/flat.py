@@ -44,6 +44,25 @@ TEMPLATE_PENALTY = 4.0
 
 _PUBLISHED = re.compile(r"(?i)\b(?:published|posted|first published|date|publié|publicado|veröffentlicht)\b")
 _UPDATED = re.compile(r"(?i)\b(?:updated|modified|last updated|mis à jour|actualizado|aktualisiert)\b")
+# "[downloaded on 2 October 2013]", "Retrieved 3 May 2012": when the page was fetched, not
+# when the article was written.
+_FETCHED = re.compile(r"(?i)\b(?:downloaded|retrieved|accessed|crawled|archived)\b\D{0,12}$")
+_WORD_RUN = re.compile(r"[^\W\d_]+")
+# Words a date line or a byline holds besides its dates and names ("Posted on ... at ... by",
+# "Publié le ... à"); other lower-case words make a sentence that names a date.
+_DATE_LINE_WORDS = frozenset({
+    "on", "at", "by", "in", "of", "the", "and", "to", "from", "a", "am", "pm", "p", "m",
+    "et", "gmt", "utc", "est", "edt", "cst", "cdt", "pst", "pdt", "published", "posted",
+    "updated", "modified", "last", "first", "date", "time", "ago", "hour", "hours",
+    "minutes", "days", "le", "la", "de", "du", "à", "um", "el", "del", "às",
+})
+# A line with this many other lower-case words outside its dates is a sentence ("was killed
+# on Oct. 21, 2011 while walking ..."), not a date line or a byline with a date; so is one
+# that ends with a full stop after any such word ("Reid checked in on December 9, 2008.").
+_PROSE_WORDS = 3
+# How far into the body a date line is still the article's own (a standfirst or two can
+# stand between the headline and it).
+_DATE_LINE_REACH = 3
 _SLUG_WORD = re.compile(r"[^\W\d_]{2,}")
 _ASCII_SLUG_WORD = re.compile(r"[A-Za-z]{2,}")  # the same on ASCII text, faster
 _DIGIT = re.compile(r"\d")
@@ -324,21 +343,49 @@ def _title(
     return best, best_score
 
 
-def _header_date(lines: _Lines, title: int | None, zone: range, ref: datetime | None) -> str | None:
-    """The best-placed date between just above the headline and the body start."""
+def _in_prose(line: str, found: list[dates.Found]) -> bool:
+    """Whether ``line`` is a sentence that names its dates rather than a line about them."""
+    words, at = [], 0
+    for f in found:
+        words += _WORD_RUN.findall(line, at, f.start)
+        at = max(at, f.end)
+    words += _WORD_RUN.findall(line, at)
+    other = sum(1 for w in words if w.islower() and w not in _DATE_LINE_WORDS)
+    return other >= _PROSE_WORDS or (other > 0 and line.endswith("."))
+
+
+def _header_date(
+    lines: _Lines, title: int | None, zone: range, start: int, ref: datetime | None
+) -> str | None:
+    """The best-placed date from just above the headline to the first lines of the body.
+
+    A date line beats a date named inside a sentence; below the body start only date lines
+    count (the body's own sentences name the dates of what they tell); a page's fetch date
+    never counts.
+    """
     best: tuple[float, str] | None = None
     anchor = title if title is not None else zone.stop
     for k in zone:
         line = lines.stripped[k]
-        for found in lines.dates(k):
+        found_all = lines.dates(k)
+        if not found_all:
+            continue
+        prose = _in_prose(line, found_all)
+        if prose and k > start:
+            continue
+        for found in found_all:
             if found.iso[:4] < "1990" or not dates.not_after(found.iso, ref):
                 continue
             prefix = line[: found.start]
+            if _FETCHED.search(prefix):
+                continue
             rank = 3.0 if title is not None and k > title else 1.0
             if _PUBLISHED.search(prefix):
                 rank += 3.0
             elif _UPDATED.search(prefix):
                 rank -= 1.0
+            if prose:
+                rank -= 4.0
             rank += (0.1 if found.has_time else 0.0) - 0.01 * abs(k - anchor)
             if best is None or rank > best[0]:
                 best = (rank, found.iso)
@@ -352,8 +399,10 @@ def _published(
     """The article's own date: next to the headline, else in the dateline, else signed below."""
     stripped = lines.stripped
     ref = dates.parse_reference(reference)
-    zone = range(max(0, (title - 3) if title is not None else start - 8), min(start + 1, len(stripped)))
-    found = _header_date(lines, title, zone, ref)
+    first = max(0, (title - 3) if title is not None else start - 8)
+    zone = range(first, min(start + 1, len(stripped)))
+    reach = range(first, min(start + 1 + _DATE_LINE_REACH, end + 1, len(stripped)))
+    found = _header_date(lines, title, reach, start, ref)
     if found:
         return found
     candidates = [f.iso for f in dates.find_dates(dateline)] if dateline and _may_have_year(dateline) else []
