@@ -26,6 +26,7 @@ from dedup.stories import (
     story_features,
 )
 from dedup.stories.dates import named_dates
+from dedup.stories.features import gram_hashes, grams_among
 from dedup.stories.rarity import term_and_weight
 from dedup.stories.screen import TermScreen
 from dedup.stories.split import MAX_NODES, link_matrix, parts
@@ -86,6 +87,15 @@ def test_seed_rewrites_share_their_quote_and_day() -> None:
     undated = compare(articles["001"], articles["004"], PARAMS)
     assert undated.date_gap_days is None
     assert same_story(undated, PARAMS)
+
+
+@given(st.lists(st.sampled_from(["the", "said", "trusting", "and", "friendly", "atmosphere",
+                                 "Shoigu", "of", "talks", "a", "Pyongyang"]), max_size=14))
+def test_the_shared_quote_grams_are_found_without_rarity_look_ups(words: list[str]) -> None:
+    # Evidence reads the shared n-grams back by hash alone; they must be the salient ones.
+    passage = " ".join(words)
+    salient = gram_hashes(passage, PARAMS)
+    assert grams_among(passage, frozenset(h for h, _ in salient), PARAMS) == [t for _, t in salient]
 
 
 def test_seed_events_a_year_apart_are_not_one_story() -> None:

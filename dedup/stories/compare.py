@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from dedup.stories.features import StoryFeatures, gram_hashes
+from dedup.stories.features import StoryFeatures, grams_among
 from dedup.stories.params import StoryParams
 
 _SHOWN_TERMS = 12
@@ -68,8 +68,7 @@ def _shared_quotes(
     source = a if (a.fingerprint, a.terms) <= (b.fingerprint, b.terms) else b
     out: list[str] = []
     for passage in source.quotes:
-        grams = [text for h, text in gram_hashes(passage, params) if h in shared]
-        out.extend(_merge_grams(grams))
+        out.extend(_merge_grams(grams_among(passage, shared, params)))
     return tuple(dict.fromkeys(out))
 
 

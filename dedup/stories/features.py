@@ -232,6 +232,22 @@ def gram_hashes(passage: str, params: StoryParams) -> list[tuple[int, str]]:
     return out
 
 
+def grams_among(passage: str, hashes: frozenset[int], params: StoryParams) -> list[str]:
+    """The word n-grams of a quoted passage whose hash is in ``hashes``, in order.
+
+    ``hashes`` come from :func:`gram_hashes`, so only salient n-grams can be in it (a
+    common one only by a 32-bit collision): no rarity look-up is needed to find them.
+    """
+    words = _WORD.findall(passage)
+    n = params.quote_words
+    out = []
+    for i in range(len(words) - n + 1):
+        text = " ".join(words[i : i + n])
+        if xxhash.xxh32_intdigest(text.encode("utf-8", "surrogatepass")) in hashes:
+            out.append(text)
+    return out
+
+
 def _quotes(body: str, params: StoryParams) -> tuple[tuple[str, ...], bytes]:
     """Quoted passages of a prepared body (case-folded here), read a paragraph at a time."""
     kept: list[str] = []
