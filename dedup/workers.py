@@ -9,7 +9,7 @@ from __future__ import annotations
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
+from itertools import chain, islice
 from multiprocessing.pool import MapResult
 
 from dedup.article import Article
@@ -27,14 +27,18 @@ def _init(params: Params, story_params: StoryParams) -> None:
     _preparer = Preparer(params, story_params)
 
 
-def _prepare(item: Article | None) -> Prepared | Skipped | None:
-    if item is None:
-        return None
+def _prepare_batch(items: list[Article | None]) -> list[Prepared | Skipped | None]:
+    """Prepare a batch stage by stage (:meth:`Preparer.prepare_many`); None stays None."""
     assert _preparer is not None
-    try:
-        return _preparer.prepare(item)
-    except ArticleError as e:
-        return Skipped(item.id, str(e))
+    done = iter(_preparer.prepare_many([a for a in items if a is not None]))
+    out: list[Prepared | Skipped | None] = []
+    for item in items:
+        if item is None:
+            out.append(None)
+            continue
+        result = next(done)
+        out.append(Skipped(item.id, str(result)) if isinstance(result, ArticleError) else result)
+    return out
 
 
 def prepare_in_pool(
@@ -43,7 +47,7 @@ def prepare_in_pool(
     articles: Iterable[Article],
     workers: int,
     unchanged: Callable[[Article], bool],
-    chunk: int = 256,
+    chunk: int = 512,
     ahead: int = 4,
 ) -> Iterator[Prepared | Skipped | Article]:
     """Prepare ``articles`` in ``workers`` processes; unchanged ones pass through unprepared.
@@ -57,22 +61,25 @@ def prepare_in_pool(
     """
     ctx = multiprocessing.get_context("fork")
     source = iter(articles)
-    per_task = max(1, chunk // (4 * workers))
+    # Each task is a batch prepared stage by stage; two a worker per chunk keep both busy.
+    per_task = max(1, chunk // (2 * workers))
 
     with ctx.Pool(workers, initializer=_init, initargs=(params, story_params)) as pool:
         def hand_out() -> bool:
             batch = list(islice(source, chunk))
             if batch:
                 todo = [None if unchanged(a) else a for a in batch]
-                pending.append((batch, pool.map_async(_prepare, todo, chunksize=per_task)))
+                tasks = [todo[i : i + per_task] for i in range(0, len(todo), per_task)]
+                pending.append((batch, pool.map_async(_prepare_batch, tasks, chunksize=1)))
             return bool(batch)
 
-        pending: deque[tuple[list[Article], MapResult[Prepared | Skipped | None]]] = deque()
+        pending: deque[tuple[list[Article], MapResult[list[Prepared | Skipped | None]]]] = deque()
         while len(pending) < ahead and hand_out():
             pass
         while pending:
             batch, running = pending.popleft()
             hand_out()
-            for article, result in zip(batch, running.get(), strict=True):
+            results = chain.from_iterable(running.get())
+            for article, result in zip(batch, results, strict=True):
                 # None marks an unchanged article: hand it back as is, in its place.
                 yield article if result is None else result

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 
+import pytest
+
 from dedup import Article, Params
-from dedup.pipeline import Prepared
+from dedup.errors import ArticleError
+from dedup.pipeline import Prepared, Preparer
 from dedup.stories import StoryParams
 from dedup.workers import prepare_in_pool
 from tests import textgen
@@ -32,3 +36,30 @@ def test_the_pool_prepares_chunks_ahead_and_keeps_the_order() -> None:
     assert ids == [f"a{k}" for k in range(40)]
     assert isinstance(rest[2], Article)  # a3, unchanged: handed back unprepared
     assert all(isinstance(item, Prepared) for item in [first, *rest[:2], *rest[3:]])
+
+
+def test_a_batch_prepared_stage_by_stage_is_prepared_as_one_by_one() -> None:
+    rng = random.Random(11)
+    articles = [Article(id=f"a{k}", text=textgen.article(rng, 60 + 20 * k)) for k in range(6)]
+    articles.insert(2, Article(id="empty", text="   \n  "))
+    articles.insert(4, Article(id="page", html="<html><body><nav>Home</nav><article><h1>Rates "
+                               "hold</h1><p>" + textgen.article(rng, 90) + "</p></article></body></html>"))
+    preparer = Preparer(Params(), StoryParams())
+    batch = preparer.prepare_many(articles)
+    assert [type(x) for x in batch].count(ArticleError) == 1
+    for article, got in zip(articles, batch, strict=True):
+        if isinstance(got, ArticleError):
+            with pytest.raises(ArticleError, match=re.escape(str(got))):
+                preparer.prepare(article)
+            continue
+        want = preparer.prepare(article)
+        assert (got.extracted, got.body_hash, got.words, got.story) == (
+            want.extracted, want.body_hash, want.words, want.story)
+        for field in ("shingles", "signature", "lead"):
+            assert (getattr(got, field) == getattr(want, field)).all()
+        assert got.ordered is None and all(s >= 0 for s in got.seconds)
+    # In the pool, the article that can't be prepared is skipped in its place.
+    pooled = list(prepare_in_pool(Params(), StoryParams(), articles, workers=2,
+                                  unchanged=lambda a: False, chunk=4, ahead=2))
+    assert [type(x).__name__ for x in pooled] == [
+        "Skipped" if isinstance(x, ArticleError) else "Prepared" for x in batch]
