@@ -26,7 +26,7 @@ from dedup.stories import (
     story_features,
 )
 from dedup.stories.dates import named_dates
-from dedup.stories.features import gram_hashes, grams_among
+from dedup.stories.features import gram_hashes, grams_among, opening
 from dedup.stories.rarity import term_and_weight
 from dedup.stories.screen import TermScreen
 from dedup.stories.split import MAX_NODES, link_matrix, parts
@@ -337,6 +337,33 @@ def test_parameters_of_an_older_feature_version_are_refused() -> None:
     stored.pop("features_version")  # as stored before features read the case
     with pytest.raises(ConfigMismatch, match="feature version 1"):
         StoryParams.from_dict(stored)
+
+
+def test_parameters_stored_before_body_words_read_the_whole_body() -> None:
+    stored = StoryParams().to_dict()
+    stored.pop("body_words")  # as stored before the parameter existed
+    assert StoryParams.from_dict(stored).body_words == 0
+
+
+# ------------------------------------------------------------------ the opening of the body
+def test_only_the_opening_words_of_the_body_are_read() -> None:
+    opening = " ".join(f"Report{i:03d} met envoys." for i in range(200))  # 600 words
+    tail = "\n\nLater paragraphs recall Zorvath Quellmar, Vostrikov and 1987."
+    params = StoryParams(body_words=600)
+    assert story_features("Title", opening + tail, None, params) == story_features(
+        "Title", opening, None, params)
+    whole = story_features("Title", opening + tail, None, StoryParams(body_words=0))
+    assert "zorvath" in whole.terms
+    assert whole != story_features("Title", opening, None, StoryParams(body_words=0))
+
+
+@pytest.mark.parametrize("words", [1, 2, 5, 7])
+def test_the_opening_ends_after_its_last_word(words: int) -> None:
+    body = "  one two\tthree\n\nfour  five six   seven"
+    cut = opening(body, words)
+    assert cut.split() == body.split()[:words]
+    assert body.startswith(cut)
+    assert opening(body, 0) == body
 
 
 # ------------------------------------------------------------------ names and words

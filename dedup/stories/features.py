@@ -1,9 +1,10 @@
 """What identifies the event an article reports, as a small picklable record.
 
-An article's story features are its salient terms (words weighted by a fixed rarity model,
-names told from words by how the body spells them, numbers, dates it names), boosted where
-the article says what happened (title, lead), cut to the ``max_terms`` heaviest and
-L2-normalised; the passages it quotes (rewrites keep
+An article's story features, read from its title and the opening of its body (the first
+``body_words`` words: a report tells the event first), are its salient terms (words
+weighted by a fixed rarity model, names told from words by how the body spells them,
+numbers, dates it names), boosted where the article says what happened (title, lead), cut
+to the ``max_terms`` heaviest and L2-normalised; the passages it quotes (rewrites keep
 quotes); its publication day; and a fingerprint that orders articles the same way in any
 run. Everything is computed from the article alone, so features can be built in worker
 processes and compared anywhere.
@@ -269,6 +270,15 @@ def _quotes(body: str, params: StoryParams) -> tuple[tuple[str, ...], bytes]:
     return tuple(kept), array("I", sorted(hashes)).tobytes()
 
 
+def opening(body: str, words: int) -> str:
+    """The body up to its ``words``-th word (all of it when ``words`` is 0)."""
+    # Each word takes at least two characters (itself and a space): shorter text is whole.
+    if not words or len(body) < 2 * words:
+        return body
+    parts = body.split(None, words)
+    return body if len(parts) <= words else body[: len(body) - len(parts[words])]
+
+
 def story_features(
     title: str | None, body: str, published: When | None, params: StoryParams
 ) -> StoryFeatures:
@@ -280,7 +290,7 @@ def story_features(
     if not params.enabled:
         return _bare(body, published)
     title_text = _prepare(title) if title else ""
-    body_text = _prepare(body)
+    body_text = _prepare(opening(body, params.body_words))
     seen: dict[str, list[float]] = {}
     title_tokens = _tokens(title_text) if title_text else []
     body_tokens = _tokens(body_text)

@@ -69,6 +69,11 @@ class StoryParams:
     title_boost: float = _sketch(1.0, "extra weight (times the term's own) for title terms")
     lead_boost: float = _sketch(1.0, "extra weight for terms first seen in the lead")
     lead_words: int = _sketch(60, "body words that make the lead (about two sentences)")
+    body_words: int = _sketch(
+        400,
+        "words of the body read, the first ones (0: all): a report says what happened first, "
+        "what follows is background, which links other events; bounds an article's cost",
+    )
     max_terms: int = _sketch(64, "salient terms kept an article (the top by weight)")
     key_terms: int = _sketch(
         12,
@@ -111,7 +116,7 @@ class StoryParams:
                             f"got {self.features_version!r}")
         ranges = (
             (("common_zipf", "name_bonus", "word_cap", "number_weight", "date_weight",
-              "title_boost", "lead_boost", "lead_words", "quote_min_shared", "window_days",
+              "title_boost", "lead_boost", "lead_words", "body_words", "quote_min_shared", "window_days",
               "max_quotes"), 0.0, None, ">= 0"),
             (("max_terms", "quote_words", "quote_max_words"), 1.0, None, ">= 1"),
             (("split_ncut",), 0.0, 1.0, "in [0, 1]"),
@@ -151,7 +156,8 @@ class StoryParams:
                 f"this dedup computes version {FEATURES_VERSION}: index into a new database, "
                 "or open this one with the dedup version that built it"
             )
-        return cls(**data)
+        # Stored before body_words existed: those features read the whole body.
+        return cls(**{"body_words": 0, **data})
 
     def sketch_differences(self, other: StoryParams) -> list[str]:
         """The parameters that change features and differ, as ``name: mine -> other``."""
