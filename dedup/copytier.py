@@ -66,17 +66,17 @@ class CopyTier:
         assert p.signature is not None and p.lead is not None and p.shingles is not None
         t0 = time.perf_counter()
         keys = self.lsh.keys(p.signature, p.lead)
-        found = sorted(self.lsh.query(keys))
+        found = self.lsh.query_sorted(keys)
         t1 = time.perf_counter()
         timings["lsh"] += t1 - t0
         verified: list[tuple[int, Overlap]] = []
-        if found:
+        if found.size:
             jt, ct = self.params.jaccard_threshold, self.params.containment_threshold
             equal = np.count_nonzero(self._sigs[found] == _low_bits(p.signature), axis=1)
             # Unrelated values agree on 8 bits by chance 1 time in 256: remove that share.
             estimates = np.clip((equal / p.signature.size - 1 / 256) / (1 - 1 / 256), 0.0, 1.0)
             size = int(p.shingles.size)
-            for cand, est in zip(found, estimates.tolist(), strict=True):
+            for cand, est in zip(found.tolist(), estimates.tolist(), strict=True):
                 if not plausible(est, size, int(self._sizes[cand]), jt, ct):
                     continue
                 o = overlap(p.shingles, self.shingles(cand))

@@ -36,7 +36,6 @@ from dedup.storytier import (
     Changes,
     StoryTier,
     decode_features,
-    encode_features,
     evidence_json,
 )
 from dedup.verify import Overlap
@@ -398,13 +397,12 @@ class Index:
         self.copies.add(text, p, keys)
         self._by_hash[p.body_hash] = text
         t0 = time.perf_counter()
-        assert p.story is not None
+        assert p.story_row is not None
         self.store.execute(
             "INSERT INTO texts (id, hash, words, shingles, body, signature, lead, shingle_set, "
             "story_features) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (text, p.body_hash, p.words, int(p.shingles.size), p.extracted.body,
-             p.signature.tobytes(), p.lead.tobytes(), p.shingles.tobytes(),
-             encode_features(p.story)),
+             p.signature.tobytes(), p.lead.tobytes(), p.shingles.tobytes(), p.story_row),
         )
         self.timings["store"] += time.perf_counter() - t0
         return text

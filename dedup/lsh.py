@@ -330,25 +330,31 @@ class KeyIndex:
                     buckets[key] = held[0]
 
     def query(self, keys: Iterable[int]) -> set[int]:
-        """Every text sharing at least one band key (and, rarely, one sharing 32 bits of one)."""
-        keys = list(keys)
-        found: set[int] = set()
+        """Every text sharing at least one key (and, rarely, one sharing 32 bits of one)."""
+        return set(self.query_sorted(list(keys)).tolist())
+
+    def query_sorted(self, keys: Sequence[int]) -> U32:
+        """The texts of :meth:`query` as a sorted array without repeats (what callers that
+        go on with arrays want: no set and no list of Python ints on the way)."""
+        held: list[int] = []
         buckets = self._buckets
         for key in keys:
-            held = buckets.get(key)
-            if held is None:
+            entry = buckets.get(key)
+            if entry is None:
                 continue
-            if isinstance(held, int):
-                found.add(held)
+            if isinstance(entry, int):
+                held.append(entry)
             else:
-                found.update(held)
+                held.extend(entry)
+        found = [np.array(held, dtype=np.uint32)]
         if self._middle.size or self._main.size:
             wanted = np.array(keys, dtype=np.uint32)
-            found.update(self._middle.query(wanted).tolist())
-            found.update(self._main.query(wanted).tolist())
-            if self._dead:
-                found -= self._dead
-        return found
+            found += [self._middle.query(wanted), self._main.query(wanted)]
+        texts = np.unique(np.concatenate(found))
+        if self._dead:
+            dead = np.fromiter(self._dead, dtype=np.uint32, count=len(self._dead))
+            texts = texts[~np.isin(texts, dead, assume_unique=True)]
+        return texts
 
     def flush(self) -> None:
         """Move the buffered entries into the runs (done by itself when the buffer is full)."""

@@ -22,6 +22,7 @@ from dedup.params import Params
 from dedup.shingles import shingle_set, text_shingles
 from dedup.sketch import Sketcher
 from dedup.stories import StoryFeatures, StoryParams, story_features
+from dedup.storytier import encode_features
 
 U32 = npt.NDArray[np.uint32]
 
@@ -40,6 +41,7 @@ class Prepared:
     signature: U32 | None = None
     lead: U32 | None = None
     story: StoryFeatures | None = None
+    story_row: str | None = None  # the features as stored (encoded where they are computed)
     seconds: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # extract .. story
 
 
@@ -136,5 +138,7 @@ class Preparer:
             x.title or a.title, x.body, parse_published(x.published or a.published),
             self.story_params,
         )
+        # Encoded here, in the worker when there are workers, not in the indexing process.
+        prepared.story_row = encode_features(prepared.story)
         e, s, k, st = prepared.seconds
         prepared.seconds = (e, s, k, st + time.perf_counter() - t0)

@@ -122,7 +122,7 @@ class StoryTier:
         links = []
         params, va, grams = self.params, feats.vector(), feats.grams()
         floor = min(params.threshold, params.quote_threshold)
-        candidates = self._index.candidates(feats)
+        candidates = self._index.candidate_array(feats)
         for other, below in self._screen.screen(feats, candidates, params.threshold, floor):
             theirs = self.features[other]
             # Below the threshold only shared quotes can link a pair: count them first.

@@ -191,6 +191,7 @@ def test_band_index_finds_what_a_dict_finds(
             keys = list(arg)  # type: ignore[call-overload]
             expected = set().union(*(truth.get(k, set()) for k in keys))
             assert index.query(keys) == expected
+            assert index.query_sorted(keys).tolist() == sorted(expected)
     for text, keys in inserted.items():
         assert text in index.query(keys)
     assert len(index) == len(inserted)

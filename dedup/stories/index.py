@@ -20,6 +20,8 @@ from __future__ import annotations
 from array import array
 from itertools import combinations
 
+import numpy as np
+import numpy.typing as npt
 import xxhash
 
 from dedup.errors import UnknownArticle
@@ -70,7 +72,12 @@ class StoryIndex:
         Keys are 32 bits, so now and then an article sharing only 32 bits of a key comes
         too; the verdict, which counts shared key terms, turns it away.
         """
-        return sorted(self._table.query(self._keys_of(feats)))
+        found: list[int] = self.candidate_array(feats).tolist()
+        return found
+
+    def candidate_array(self, feats: StoryFeatures) -> npt.NDArray[np.uint32]:
+        """:meth:`candidates` as a sorted array (for callers that go on with arrays)."""
+        return self._table.query_sorted(self._keys_of(feats))
 
     def add(self, key: int, feats: StoryFeatures) -> None:
         """File an article; adding a key already held replaces its entry."""

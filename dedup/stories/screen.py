@@ -86,7 +86,7 @@ class TermScreen:
             self._weights[row] = 0.0
             self._free.append(row)
 
-    def _rows_of(self, keys: Sequence[int]) -> npt.NDArray[np.int64]:
+    def _rows_of(self, keys: Sequence[int] | npt.NDArray[np.uint32]) -> npt.NDArray[np.int64]:
         """Rows of ``keys`` (-1 for keys not held), from the array when it covers them."""
         wanted = np.asarray(keys, dtype=np.int64)
         if wanted.size and int(wanted.min()) >= 0 and int(wanted.max()) < self._row_of.size:
@@ -103,7 +103,8 @@ class TermScreen:
         return hashes
 
     def screen(
-        self, feats: StoryFeatures, candidates: Sequence[int], floor: float,
+        self, feats: StoryFeatures, candidates: Sequence[int] | npt.NDArray[np.uint32],
+        floor: float,
         quoted_floor: float | None = None,
     ) -> list[tuple[int, bool]]:
         """The candidates whose cosine with ``feats`` may reach ``floor`` (in their order),
@@ -115,11 +116,11 @@ class TermScreen:
         the wrong weight); their cosine is unknown, so not surely below.
         """
         if len(candidates) < _MIN_BATCH:
-            return [(c, False) for c in candidates]
+            return [(int(c), False) for c in candidates]
         hashes = self._hashes_of(feats)
         slots = (hashes & _SLOT_MASK).astype(np.intp)
         if np.unique(slots).size != slots.size:
-            return [(c, False) for c in candidates]
+            return [(int(c), False) for c in candidates]
         # A direct-address table of the article's terms: slot -> (hash, weight).
         self._slot_hash[slots] = hashes
         self._slot_weight[slots] = np.frombuffer(feats.weights, dtype=np.float32)[: slots.size]
@@ -141,5 +142,5 @@ class TermScreen:
         else:
             floors = np.where(self._quoted[rows[held]], quoted_floor, floor)
             passes[held] = scores >= floors - _MARGIN
-        return [(c, b) for c, keep, b in zip(candidates, passes.tolist(), below.tolist(),
-                                             strict=True) if keep]
+        kept = np.flatnonzero(passes)
+        return list(zip(np.asarray(candidates)[kept].tolist(), below[kept].tolist(), strict=True))
