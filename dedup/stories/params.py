@@ -70,9 +70,9 @@ class StoryParams:
     lead_boost: float = _sketch(1.0, "extra weight for terms first seen in the lead")
     lead_words: int = _sketch(60, "body words that make the lead (about two sentences)")
     body_words: int = _sketch(
-        400,
+        1000,
         "words of the body read, the first ones (0: all): a report says what happened first, "
-        "what follows is background, which links other events; bounds an article's cost",
+        "so this bounds what a long article costs and leaves most reports whole",
     )
     max_terms: int = _sketch(64, "salient terms kept an article (the top by weight)")
     key_terms: int = _sketch(
