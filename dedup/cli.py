@@ -312,18 +312,20 @@ def explain(first: str, second: str, db: str) -> None:
 @cli.command()
 @db_option
 def stats(db: str) -> None:
-    """Counts: articles, distinct texts, groups by size, runs, problems."""
+    """Counts: articles, distinct texts, copy groups and stories (and both by size), runs,
+    problems."""
+    by_size = ("SELECT CASE WHEN size >= 10 THEN '10+' ELSE CAST(size AS TEXT) END AS s, "
+               "count(*) FROM {} GROUP BY s ORDER BY min(size)")
     with _existing(db) as st:
-        sizes = list(st.execute(
-            "SELECT CASE WHEN size >= 10 THEN '10+' ELSE CAST(size AS TEXT) END AS s, count(*) "
-            "FROM clusters GROUP BY s ORDER BY min(size)"))
+        sizes = {t: list(st.execute(by_size.format(t))) for t in ("clusters", "stories")}
         last = st.execute("SELECT id, started, status, read, seconds FROM runs ORDER BY id DESC "
                           "LIMIT 1").fetchone()
-        counts = {t: st.count(t) for t in ("articles", "texts", "clusters", "matches", "runs",
-                                            "problems")}
+        counts = {t: st.count(t) for t in ("articles", "texts", "clusters", "stories", "matches",
+                                            "runs", "problems")}
     for name, n in counts.items():
         click.echo(f"{name}: {n}")
-    click.echo("groups by size: " + ", ".join(f"{s}: {n}" for s, n in sizes))
+    click.echo("groups by size: " + ", ".join(f"{s}: {n}" for s, n in sizes["clusters"]))
+    click.echo("stories by size: " + ", ".join(f"{s}: {n}" for s, n in sizes["stories"]))
     if last:
         click.echo(f"last run: #{last[0]} {last[1]} {last[2]}, {last[3]} read in {last[4]} s")
     size = Path(db).stat().st_size

@@ -180,6 +180,9 @@ def test_stats(runner: CliRunner, seeds_db: Path) -> None:
     result = runner.invoke(cli, ["stats", "--db", str(seeds_db)])
     assert result.exit_code == 0
     assert "articles: 5" in result.output
+    # The seeds: five copy groups of one article; stories {001, 003, 004}, {000}, {002}.
+    assert "groups by size: 1: 5\n" in result.output
+    assert "stories: 3\n" in result.output and "stories by size: 1: 2, 3: 1\n" in result.output
 
 
 @pytest.mark.parametrize("command", ["export", "clusters", "stories", "stats", "show x", "explain x y"])
