@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -87,8 +88,7 @@ def index(paths: tuple[str, ...], db: str, workers: int, batch_size: int, quiet:
     """
     from dedup.indexer import index_sources
 
-    err = click.get_text_stream("stderr")
-    progress = _Progress(enabled=not quiet and err.isatty())
+    progress = _Progress(enabled=not quiet and sys.stderr.isatty())
 
     def warn(p: Problem) -> None:
         if not quiet:
@@ -99,7 +99,7 @@ def index(paths: tuple[str, ...], db: str, workers: int, batch_size: int, quiet:
     with _library_errors(), Index.open(db, story_params=story_params) as idx, progress:
         summary = index_sources(
             idx, paths, workers=workers, batch_size=batch_size,
-            stdin=click.get_binary_stream("stdin"), on_problem=warn, on_decision=progress.advance,
+            stdin=sys.stdin.buffer, on_problem=warn, on_decision=progress.advance,
         )
     if as_json:
         data = summary.counts() | {"timings": {k: round(v, 4) for k, v in summary.timings.items()}}
@@ -340,7 +340,7 @@ def extract(paths: tuple[str, ...]) -> None:
     from dedup.sources import parse, read_bytes, scan
 
     extractor = Extractor()
-    stdin = click.get_binary_stream("stdin")
+    stdin = sys.stdin.buffer
     for item in scan(paths):
         if isinstance(item, Problem):
             click.echo(f"warning: {item.source}: {item.reason}", err=True)

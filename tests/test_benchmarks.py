@@ -349,6 +349,7 @@ def _bench(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
         cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
 
 
+@pytest.mark.slow
 def test_smoke_run_meets_the_contract_and_the_quality_floors(tmp_path: Path) -> None:
     out = tmp_path / "result.json"
     done = _bench(tmp_path, "--size", str(FLOORS["size"]), "--json-out", str(out))
@@ -369,6 +370,7 @@ def test_smoke_run_meets_the_contract_and_the_quality_floors(tmp_path: Path) -> 
     assert (tmp_path / "results" / "throughput.png").exists()
 
 
+@pytest.mark.slow
 def test_second_run_is_compared_with_the_first(tmp_path: Path) -> None:
     first = _bench(tmp_path, "--size", "300", "--no-baseline", "--probes", "20")
     assert first.returncode == 0, first.stderr

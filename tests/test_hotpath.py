@@ -243,6 +243,7 @@ def test_text_shingles_stay_equal_while_the_word_table_grows() -> None:
 
 
 
+@pytest.mark.slow
 def test_insert_many_equals_inserting_one_by_one() -> None:
     rng = np.random.default_rng(3)
     keys = rng.integers(0, 2**20, (500, 84), dtype=np.uint64).tolist()  # many shared keys

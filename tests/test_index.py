@@ -75,6 +75,7 @@ def test_truncated_copies_are_found_and_the_full_text_is_canonical(
     assert ("most complete" if share < 0.8 else "longest") in d.reason
 
 
+@pytest.mark.slow
 def test_unrelated_articles_are_never_grouped(index: Index, rng: random.Random) -> None:
     decisions = [index.add(Article(id=f"a{i}", text=textgen.article(rng, rng.randint(300, 900))))
                  for i in range(300)]

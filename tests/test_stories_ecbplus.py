@@ -41,6 +41,7 @@ def test_ecbplus_meets_the_floors() -> None:
 
 
 @pytest.mark.shared_data
+@pytest.mark.slow
 def test_ecbplus_through_dedup_index_meets_the_floors(tmp_path: Path) -> None:
     predicted, _ = index_stories(DATA, tmp_path)
     q = ecbplus_quality(load_ecbplus(DATA), predicted)
