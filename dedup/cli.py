@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +24,7 @@ from dedup.store import Store
 from dedup.stories import StoryParams
 
 DEFAULT_DB = "dedup.db"
+_ABOUT_ARTICLE = re.compile(r"^article '(?:[^'\\]|\\.)*': ")
 
 db_option = click.option(
     "--db", "db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
@@ -123,15 +126,17 @@ def _print_summary(s: Any, db: str) -> None:
         f"story {s.story}, unchanged {s.unchanged}, removed {s.removed}, skipped {s.skipped}"
     )
     click.echo(f"copy groups {s.clusters}, stories {s.stories} in {db}; {s.seconds:.2f} s")
-    reasons: dict[str, int] = {}
-    for p in s.problems:
-        reasons[_reason_kind(p.reason)] = reasons.get(_reason_kind(p.reason), 0) + 1
-    if reasons:
-        click.echo("skipped: " + ", ".join(f"{n} {k}" for k, n in sorted(reasons.items())))
+    for label, skipped in (("skipped", True), ("warnings", False)):
+        reasons = Counter(_reason_kind(p.reason) for p in s.problems if p.skipped == skipped)
+        if reasons:
+            click.echo(f"{label}: " + ", ".join(f"{n} {k}" for k, n in sorted(reasons.items())))
 
 
 def _reason_kind(reason: str) -> str:
-    return reason.split(" (", maxsplit=1)[0].split(":", maxsplit=1)[0].split(";", maxsplit=1)[0].strip()
+    """What a problem is, without what it is about: "no words in the body after extraction"."""
+    reason = _ABOUT_ARTICLE.sub("", reason)
+    reason = reason.split(" (", maxsplit=1)[0].split(":", maxsplit=1)[0].split(";", maxsplit=1)[0]
+    return reason.removesuffix(", skipped").strip()
 
 
 class _Progress:

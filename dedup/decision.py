@@ -26,7 +26,10 @@ class Decision:
     content). ``cluster`` is the copy group, ``canonical`` the member shown for it and
     ``reason`` why; ``story`` is the story (copies nest inside it), ``story_canonical`` and
     ``story_reason`` its canonical and why. ``cluster`` and ``story`` are ``None`` only for
-    :meth:`dedup.Index.query` of an article that would start a new one.
+    :meth:`dedup.Index.query` of an article that would start a new one. ``warnings`` says
+    what was changed in the article before deciding: what constructing the
+    :class:`~dedup.Article` cleaned (its ``notes``) and a text cut at
+    ``Params.max_text_chars``.
     """
 
     id: str
@@ -38,6 +41,7 @@ class Decision:
     matches: tuple[Match, ...] = ()
     story_canonical: str | None = None
     story_reason: str = ""
+    warnings: tuple[str, ...] = ()
 
     @property
     def is_canonical(self) -> bool:

@@ -9,6 +9,7 @@ the store is the only truth and a killed run loses nothing committed.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import time
@@ -26,7 +27,7 @@ from dedup.canonical import Choice, Member, choose
 from dedup.clusters import Clusters, Merge
 from dedup.copytier import CopyTier
 from dedup.decision import Decision, Match, Skipped
-from dedup.errors import ArticleError, ConfigMismatch, UnknownArticle
+from dedup.errors import ArticleError, ConfigMismatch, DedupError, UnknownArticle
 from dedup.params import Params
 from dedup.pipeline import Prepared, Preparer
 from dedup.store import Store
@@ -207,11 +208,58 @@ class Index:
     # -- adding ----------------------------------------------------------------------------
 
     def add(self, article: Article) -> Decision:
-        """Index one article and say what it is. Raises :class:`ArticleError` if it can't be."""
-        with self._batch():
-            result = self._add(article, skip_errors=False)
+        """Index one article and say what it is.
+
+        Raises :class:`ArticleError` if it can't be, whatever went wrong (a bug included):
+        the index and the store are then as they were before the call.
+        """
+        admitted = self._admit(article)
+        try:
+            with self._batch():
+                result = self._add(admitted, skip_errors=False)
+        except DedupError:
+            raise
+        except Exception as e:
+            raise ArticleError(f"article {admitted.id!r} could not be indexed "
+                               f"({type(e).__name__}: {e}); the index is as it was") from e
         assert isinstance(result, Decision)
         return result
+
+    def _admit(self, article: object) -> Article:
+        """The article as the index takes it: an :class:`Article`, its text and html cut at
+        ``max_text_chars`` (noted), so that no article's cost is unbounded."""
+        if not isinstance(article, Article):
+            raise ArticleError(f"the index takes dedup.Article records, got {type(article).__name__}")
+        limit = self.params.max_text_chars
+        cut = {name: value[:limit] for name in ("text", "html")
+               if (value := getattr(article, name)) is not None and len(value) > limit}
+        if not cut:
+            return article
+        notes = tuple(f"{name} cut from {len(getattr(article, name)):,} to {limit:,} characters "
+                      "(max_text_chars)" for name in cut)
+        return dataclasses.replace(article, **cut, notes=article.notes + notes)
+
+    def _admitted(self, articles: Iterable[Article]) -> Iterator[Article | Skipped]:
+        for article in articles:
+            try:
+                yield self._admit(article)
+            except ArticleError as e:
+                yield Skipped(str(getattr(article, "id", "?")), str(e))
+
+    def _guarded(self, item: Prepared | Article) -> Decision | Skipped:
+        """Apply one item of a batch; whatever fails in it (a bug, memory) undoes just its
+        own writes, reloads the in-memory index from the store, and skips it."""
+        aid = item.article.id if isinstance(item, Prepared) else item.id
+        try:
+            with self.store.savepoint():
+                if isinstance(item, Prepared):
+                    return self._apply(item)
+                return self._add(item, skip_errors=True)
+        except Exception as e:
+            log.exception("article %r could not be indexed; reloading the index from the store", aid)
+            self.flush_config()  # the ids handed out so far stay taken
+            self._load()
+            return Skipped(aid, f"could not be indexed ({type(e).__name__}: {e})")
 
     def add_many(
         self, articles: Iterable[Article], batch_size: int = 500, workers: int = 1
@@ -222,7 +270,7 @@ class Index:
         are yielded. With ``workers > 1``, extraction and sketching run in that many
         processes; decisions come in input order all the same.
         """
-        prepared = self._prepared_stream(articles, workers)
+        prepared = self._prepared_stream(self._admitted(articles), workers)
         try:
             while True:
                 chunk = list(islice(prepared, batch_size))
@@ -231,12 +279,7 @@ class Index:
                 results: list[Decision | Skipped] = []
                 with self._batch():
                     for item in chunk:
-                        if isinstance(item, Skipped):
-                            results.append(item)
-                        elif isinstance(item, Prepared):
-                            results.append(self._apply(item))
-                        else:
-                            results.append(self._add(item, skip_errors=True))
+                        results.append(item if isinstance(item, Skipped) else self._guarded(item))
                 yield from results
         finally:
             close = getattr(prepared, "close", None)
@@ -244,7 +287,7 @@ class Index:
                 close()
 
     def _prepared_stream(
-        self, articles: Iterable[Article], workers: int
+        self, articles: Iterable[Article | Skipped], workers: int
     ) -> Iterator[Prepared | Skipped | Article]:
         if workers <= 1:
             # Unprepared articles are prepared in _add, which skips sketching exact copies.
@@ -262,7 +305,7 @@ class Index:
 
     def _add(self, article: Article, skip_errors: bool) -> Decision | Skipped:
         if self._is_unchanged(article):
-            return self._current(article.id, "unchanged")
+            return self._current(article.id, "unchanged", article.notes)
         try:
             prepared = self.preparer.prepare(article, sketch=False)
         except ArticleError as e:
@@ -277,7 +320,7 @@ class Index:
         old = self._articles.get(aid)
         if old is not None:
             if old.content_hash == p.content_hash:
-                return self._current(aid, "unchanged")
+                return self._current(aid, "unchanged", p.article.notes)
             self._remove_article(aid)
         text = self._by_hash.get(p.body_hash)
         if text is not None:
@@ -325,7 +368,7 @@ class Index:
         timings["sketch"] += k
         timings["story"] += st
         return Decision(aid, status, cluster, story, choice.canonical, choice.reason, matches,
-                        story_choice.canonical, story_choice.reason)
+                        story_choice.canonical, story_choice.reason, p.article.notes)
 
     def _story(
         self, p: Prepared, text: int, copies: list[int]
@@ -545,7 +588,21 @@ class Index:
     # -- reading ---------------------------------------------------------------------------
 
     def query(self, article: Article) -> Decision:
-        """What :meth:`add` would decide, without adding anything."""
+        """What :meth:`add` would decide, without adding anything (:class:`ArticleError`
+        when it can't be decided)."""
+        admitted = self._admit(article)
+        if self._is_unchanged(admitted):
+            return self._current(admitted.id, "unchanged", admitted.notes)
+        try:
+            decision = self._query(admitted)
+        except DedupError:
+            raise
+        except Exception as e:
+            raise ArticleError(f"article {admitted.id!r} could not be decided "
+                               f"({type(e).__name__}: {e})") from e
+        return dataclasses.replace(decision, warnings=admitted.notes) if admitted.notes else decision
+
+    def _query(self, article: Article) -> Decision:
         p = self.preparer.prepare(article, sketch=False)
         text = self._by_hash.get(p.body_hash)
         if text is not None:
@@ -589,7 +646,7 @@ class Index:
         """The current standing of an indexed article."""
         return self._current(article_id, "indexed")
 
-    def _current(self, aid: str, status: str) -> Decision:
+    def _current(self, aid: str, status: str, warnings: tuple[str, ...] = ()) -> Decision:
         info = self._articles.get(aid)
         if info is None:
             raise UnknownArticle(f"no article {aid!r} in the index")
@@ -598,7 +655,7 @@ class Index:
         choice = self._canonical[cluster]
         story_choice = self._story_canonical[story]
         return Decision(aid, status, cluster, story, choice.canonical, choice.reason, (),
-                        story_choice.canonical, story_choice.reason)
+                        story_choice.canonical, story_choice.reason, warnings)
 
     # -- transactions ---------------------------------------------------------------------
 

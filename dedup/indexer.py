@@ -96,6 +96,15 @@ class _Run:
         if self.on_problem is not None:
             self.on_problem(p)
 
+    def about(self, aid: str, reason: str, skipped: bool) -> Problem:
+        """A problem with one article, named by its file (and by its id in a feed)."""
+        source = self.seen.get(aid, aid)
+        if source.endswith(aid):  # a page: its file is the article, and names it already
+            reason = reason.removeprefix(f"article {aid!r}: ")
+        elif not reason.startswith(f"article {aid!r}"):
+            reason = f"article {aid!r}: {reason}"
+        return Problem(source, f"{reason}, skipped" if skipped else reason, skipped=skipped)
+
     def execute(
         self, workers: int, batch_size: int, on_decision: Callable[[Decision | Skipped], None] | None
     ) -> RunSummary:
@@ -108,9 +117,12 @@ class _Run:
             for decision in index.add_many(self.articles(), batch_size=batch_size, workers=workers):
                 done += 1
                 if isinstance(decision, Skipped):
-                    self.problem(Problem(decision.id, decision.reason))
-                elif decision.status in ("new", "exact", "near", "story", "unchanged"):
-                    setattr(summary, decision.status, getattr(summary, decision.status) + 1)
+                    self.problem(self.about(decision.id, decision.reason, skipped=True))
+                else:
+                    for warning in decision.warnings:
+                        self.problem(self.about(decision.id, warning, skipped=False))
+                    if decision.status in ("new", "exact", "near", "story", "unchanged"):
+                        setattr(summary, decision.status, getattr(summary, decision.status) + 1)
                 if on_decision is not None:
                     on_decision(decision)
                 while self.pending and self.pending[0].last <= done:
@@ -152,12 +164,21 @@ class _Run:
                 self.problem(problem_from_error(item, e))
                 continue
             ids: set[str] = set()
+            broken = False  # not recorded as read, so the next run reads it again
             with stream:
                 records = parse_stream(item, stream)
                 while True:
                     t0 = time.perf_counter()
-                    record = next(records, None)
-                    self.read_seconds += time.perf_counter() - t0
+                    try:
+                        record = next(records, None)
+                    except Exception as e:  # a bug in reading: this file only, never the run
+                        log.exception("%s: reading failed", item.display)
+                        self.problem(Problem(item.display, f"could not be read ({type(e).__name__}: "
+                                             f"{e}); the rest of it skipped, to be read again"))
+                        broken = True
+                        break
+                    finally:
+                        self.read_seconds += time.perf_counter() - t0
                     if record is None:
                         break
                     if isinstance(record, Problem):
@@ -172,10 +193,12 @@ class _Run:
                     ids.add(record.id)
                     self.summary.read += 1
                     position += 1
-                    yield dataclasses.replace(record, origin=None if item.key == "-" else item.key)
+                    # Its notes are problems reported by the source already (with the line).
+                    yield dataclasses.replace(record, origin=None if item.key == "-" else item.key,
+                                              notes=())
                 digest = stream.hexdigest()
             self.summary.files += 1
-            if item.key != "-":
+            if item.key != "-" and not broken:
                 self.pending.append(_Pending(item, digest, ids, position))
 
     def unchanged(self, item: SourceFile) -> bool:

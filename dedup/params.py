@@ -45,9 +45,14 @@ class Params:
     containment_threshold: float = _decision(
         0.8, "... or when the shorter text's shingles are at least this much in the longer"
     )
+    max_text_chars: int = _decision(
+        2_000_000, "longest text or html an article may have; longer ones are cut there, with a warning"
+    )
 
     def __post_init__(self) -> None:
         problems = []
+        if self.max_text_chars < 1_000:
+            problems.append(f"max_text_chars must be >= 1000, got {self.max_text_chars!r}")
         if self.shingle_size < 1:
             problems.append(f"shingle_size must be >= 1, got {self.shingle_size!r}")
         if self.num_perm < 1:

@@ -6,9 +6,11 @@ processes can run it; :class:`dedup.index.Index` applies the results one by one.
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -25,6 +27,8 @@ from dedup.stories import StoryFeatures, StoryParams, story_features
 from dedup.storytier import encode_features
 
 U32 = npt.NDArray[np.uint32]
+R = TypeVar("R")
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -43,6 +47,18 @@ class Prepared:
     story: StoryFeatures | None = None
     story_row: str | None = None  # the features as stored (encoded where they are computed)
     seconds: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # extract .. story
+
+
+def _guard(article: Article, stage: Callable[..., R], *args: Any) -> R | ArticleError:
+    """``stage(*args)``, or the error that stopped it as an :class:`ArticleError` naming
+    the article (an unexpected one is logged with its traceback)."""
+    try:
+        return stage(*args)
+    except ArticleError as e:
+        return e
+    except Exception as e:
+        log.exception("article %r: %s failed", article.id, getattr(stage, "__name__", stage))
+        return ArticleError(f"article {article.id!r} could not be prepared ({type(e).__name__}: {e})")
 
 
 class Preparer:
@@ -65,27 +81,26 @@ class Preparer:
 
     def prepare_many(self, articles: Sequence[Article]) -> list[Prepared | ArticleError]:
         """:meth:`prepare` a batch with its sketches, one stage at a time over all of it; an
-        article that can't be prepared has its error in its place.
+        article that can't be prepared has its error in its place, whatever went wrong (a bug
+        in a stage included: one article never takes the batch down with it).
 
         The results are the same as preparing one article after the other. Stage by stage,
         each stage's code and tables (the extractor's, the MinHash permutations, the rarity
         model) stay in the CPU caches for the whole batch instead of evicting each other for
         every article: ~20% less CPU a feed article in batches of 128.
         """
-        extracted: list[tuple[Extracted | ArticleError, float]] = []
+        out: list[Prepared | ArticleError] = []
         for article in articles:
             t0 = time.perf_counter()
-            try:
-                extracted.append((self.extractor.extract(article), time.perf_counter() - t0))
-            except ArticleError as e:
-                extracted.append((e, 0.0))
-        out: list[Prepared | ArticleError] = []
-        for article, (x, seconds) in zip(articles, extracted, strict=True):
-            try:
-                out.append(x if isinstance(x, ArticleError) else self._hashed(article, x, seconds))
-            except ArticleError as e:
-                out.append(e)
-        self.sketch_many([p for p in out if isinstance(p, Prepared)])
+            x = _guard(article, self.extractor.extract, article)
+            out.append(x if isinstance(x, ArticleError) else
+                       _guard(article, self._hashed, article, x, time.perf_counter() - t0))
+        for stage in (self._signatures, self._features):
+            for i, p in enumerate(out):
+                if isinstance(p, Prepared):
+                    failed = _guard(p.article, stage, p)
+                    if isinstance(failed, ArticleError):
+                        out[i] = failed
         return out
 
     def _hashed(self, article: Article, extracted: Extracted, seconds: float) -> Prepared:
@@ -104,19 +119,6 @@ class Preparer:
         """Fill in the shingle set, the signatures and the story features."""
         if prepared.shingles is None:
             self._signatures(prepared)
-            self._features(prepared)
-
-    def sketch_many(self, batch: Sequence[Prepared]) -> None:
-        """:meth:`sketch` a batch, one stage at a time over all of it.
-
-        The results are the same as sketching one article after the other. Stage by stage,
-        each stage's code and tables (the MinHash permutations, the rarity model) stay in
-        the CPU caches for the whole batch, instead of evicting each other for every article.
-        """
-        todo = [p for p in batch if p.shingles is None]
-        for prepared in todo:
-            self._signatures(prepared)
-        for prepared in todo:
             self._features(prepared)
 
     def _signatures(self, prepared: Prepared) -> None:

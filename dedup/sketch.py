@@ -26,6 +26,7 @@ _C2 = np.uint32(0xC2B2AE35)
 _S16 = np.uint32(16)
 _S13 = np.uint32(13)
 _GROUP = 8
+_BLOCK = 4096  # shingles a pass at most (a multiple of _GROUP): bounds the buffers
 
 
 def _fmix32(h: U32) -> U32:
@@ -77,26 +78,40 @@ class Sketcher:
         self._work = np.empty((rows, self.num_perm), dtype=np.uint32)
 
     def sketch(self, ordered_hashes: U32) -> tuple[U32, U32]:
-        """Signatures of all shingles and of the lead, from shingle hashes in text order."""
+        """Signatures of all shingles and of the lead, from shingle hashes in text order.
+
+        Texts longer than ``_BLOCK`` shingles are taken a block at a time, so the buffers
+        never outgrow ``_BLOCK x num_perm`` (a 300,000-word text once grew them to 460 MB).
+        """
         n = ordered_hashes.size
         if n == 0:
             empty = np.full(self.num_perm, _EMPTY, dtype=np.uint32)
             return empty, empty.copy()
+        full, lead = self._block(ordered_hashes[:_BLOCK], self.lead_shingles)
+        for start in range(_BLOCK, n, _BLOCK):
+            rest, _ = self._block(ordered_hashes[start : start + _BLOCK], _BLOCK)
+            np.minimum(full, rest, out=full)
+        return full, lead
+
+    def _block(self, hashes: U32, lead_shingles: int) -> tuple[U32, U32]:
+        """(all, lead) minima of at most ``_BLOCK`` hashes; the lead is the first
+        ``lead_shingles`` of them (all of them when there are no more)."""
+        n = hashes.size
         # Pad to a multiple of _GROUP rows with copies of the last shingle: the minimum of the
         # part it belongs to (the rest, or the lead of a short text) does not change.
         rows = -(-n // _GROUP) * _GROUP
         if rows > self._work.shape[0]:
-            self._grow(max(rows, 2 * self._work.shape[0]))
+            self._grow(min(max(rows, 2 * self._work.shape[0]), _BLOCK))
         padded = np.empty(rows, dtype=np.uint32)
-        padded[:n] = ordered_hashes
-        padded[n:] = ordered_hashes[n - 1]
+        padded[:n] = hashes
+        padded[n:] = hashes[n - 1]
         work = self._work[:rows]
         np.multiply(self._rows_a[:rows], _fmix32(padded)[:, None], out=work)
         np.add(work, self._rows_b[:rows], out=work)
-        split = self.lead_shingles if n > self.lead_shingles else rows
+        split = lead_shingles if n > lead_shingles else rows
         lead = _column_min(work[:split])
         if split == rows:
-            return lead, lead
+            return lead, lead.copy()
         full = _column_min(work[split:])
         np.minimum(full, lead, out=full)
         return full, lead

@@ -9,13 +9,11 @@ into articles. A bad file never stops a run: whatever is wrong with it is yielde
 from __future__ import annotations
 
 import codecs
-import dataclasses
 import gzip
 import io
 import json
 import logging
 import os
-import re
 import stat
 import sys
 import zlib
@@ -57,10 +55,6 @@ _SUPPORTED = ".txt, .html, .htm, .json or .jsonl, each optionally .gz"
 _GZIP_MAGIC = b"\x1f\x8b"
 _RECORD_FIELDS = ("id", "text", "html", "title", "url", "source", "published", "crawled_at")
 _META_FIELDS = ("title", "url", "source", "published", "crawled_at")
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-# JSON can only make lone surrogates from escapes, so text without these can't hold any.
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,100 +127,152 @@ def scan(paths: Iterable[str | Path], stats: ScanStats | None = None,
     """The files to read under ``paths``, in the order given; each folder sorted by rel path.
 
     Folders are walked recursively (component by component, so a folder's files stay
-    together), following symbolic links but not loops, skipping entries starting with ".".
-    Files with other extensions inside folders are passed over and counted in ``stats``; a
-    file named explicitly with an unsupported extension, or a missing or unreadable path, is
-    a :class:`Problem`. ``"-"`` is JSON lines on standard input. A path given twice is read once.
+    together), skipping entries starting with ".". Every file is read once, by inode: a
+    symbolic link (to a file or a folder) is followed after the rest of its argument's tree,
+    so a file reached both as itself and through a link is read under its own name, and the
+    link is named in a :class:`Problem`; so is a hard link's second name, a link back into a
+    folder already walked (a loop), and anything that is not a regular file (FIFO, socket,
+    device). Files with other extensions inside folders are passed over and counted in
+    ``stats``; a file named explicitly with an unsupported extension, or a missing or
+    unreadable path, is a :class:`Problem`. ``"-"`` is JSON lines on standard input.
     """
-    stats = ScanStats() if stats is None else stats
-    seen: set[str] = set()
+    walker = _Walker(ScanStats() if stats is None else stats)
     for arg in paths:
         given = os.fspath(arg)
         if given == "-":
-            if "-" not in seen:
-                seen.add("-")
+            if "-" not in walker.named:
+                walker.named.add("-")
                 yield STDIN
             continue
+        yield from walker.argument(given)
+
+
+@dataclass(slots=True)
+class _Link:
+    """A symbolic link met in a walk, followed once the rest of the tree is done."""
+
+    path: str
+    rel: tuple[str, ...]
+    display: str
+
+
+class _Walker:
+    """One scan's memory: the inodes read (files and folders) and the paths named."""
+
+    def __init__(self, stats: ScanStats) -> None:
+        self.stats = stats
+        self.named: set[str] = set()
+        self.inodes: set[tuple[int, int]] = set()
+
+    def argument(self, given: str) -> Iterator[SourceFile | Problem]:
         display = _printable(given)
         if display != given:
             yield Problem(display, "the name is not valid UTF-8 (rename it), skipped")
-            continue
+            return
         try:
             st = os.stat(given)
         except OSError as e:
             yield Problem(display, f"{_os_reason(e)}, skipped")
-            continue
+            return
         real = os.path.realpath(given)
-        if real in seen:
-            continue
-        seen.add(real)
+        if real in self.named:
+            return
+        self.named.add(real)
         if stat.S_ISDIR(st.st_mode):
-            yield from _walk(real, (), display, frozenset({(st.st_dev, st.st_ino)}), stats)
-            continue
+            links: list[_Link] = []
+            yield from self._folder(real, (), display, st, links)
+            while links:  # links last, so that what they point at is read under its own name
+                link = links.pop(0)
+                yield from self._entry(link.path, link.rel, link.display, links, followed=True)
+            return
         name = Path(given).name
         found = kind_of(name)
         if found is None:
             suffix = Path(name).suffix or "no extension"
             yield Problem(display, f"unsupported file type ({suffix}); dedup reads {_SUPPORTED}"
                           " (use - for JSON lines on standard input), skipped")
-            continue
-        if not os.access(given, os.R_OK):
+            return
+        yield from self._file(real, name, display, st, found, None)
+
+    def _folder(self, real_dir: str, rel: tuple[str, ...], display_dir: str, st: os.stat_result,
+                links: list[_Link]) -> Iterator[SourceFile | Problem]:
+        ident = (st.st_dev, st.st_ino)
+        if ident in self.inodes:
+            self.stats.symlink_loops += 1
+            yield Problem(display_dir, "a link to a folder already read (a loop, or a second "
+                          "route to it), not followed", skipped=False)
+            return
+        self.inodes.add(ident)
+        try:
+            with os.scandir(real_dir) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as e:
+            yield Problem(display_dir, f"folder {_os_reason(e)}, skipped")
+            return
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                self.stats.hidden += 1
+                continue
+            display = os.path.join(display_dir, _printable(name))
+            if _printable(name) != name:
+                yield Problem(display, "the name is not valid UTF-8 (rename it), skipped")
+                continue
+            if entry.is_symlink():
+                links.append(_Link(entry.path, (*rel, name), display))
+                continue
+            yield from self._entry(entry.path, (*rel, name), display, links, followed=False)
+
+    def _entry(self, path: str, rel: tuple[str, ...], display: str, links: list[_Link],
+               followed: bool) -> Iterator[SourceFile | Problem]:
+        """One folder entry (a link's target when ``followed``): folder, file or neither."""
+        name = rel[-1]
+        try:
+            st = os.stat(path)  # follows links
+        except OSError as e:  # a broken or looping link
+            if followed or kind_of(name) is not None:
+                yield Problem(display, f"{_os_reason(e)}, skipped")
+            return
+        real = os.path.realpath(path) if followed else path
+        if stat.S_ISDIR(st.st_mode):
+            yield from self._folder(real, rel, display, st, links)
+            return
+        found = kind_of(name)
+        if found is None:
+            self.stats.ignored += 1
+            self.stats.ignored_suffixes[Path(name).suffix.lower() or "no extension"] += 1
+            return
+        yield from self._file(real, "/".join(rel), display, st, found, real if followed else None)
+
+    def _file(self, real: str, rel: str, display: str, st: os.stat_result,
+              found: tuple[Kind, bool], target: str | None) -> Iterator[SourceFile | Problem]:
+        if not stat.S_ISREG(st.st_mode):
+            self.stats.not_regular += 1
+            yield Problem(display, f"not a regular file ({_file_type(st.st_mode)}), skipped")
+            return
+        ident = (st.st_dev, st.st_ino)
+        if ident in self.inodes:
+            if target is not None:
+                reason = f"a link to {target}, which is read under its own name; not read twice"
+            else:
+                reason = ("a file already read under another name (a hard link, or named twice); "
+                          "not read twice")
+            yield Problem(display, reason, skipped=False)
+            return
+        self.inodes.add(ident)
+        if not os.access(real, os.R_OK):
             yield Problem(display, "permission denied (check its permissions), skipped")
-            continue
-        yield SourceFile(key=real, path=Path(real), display=display, rel=name, kind=found[0],
+            return
+        yield SourceFile(key=real, path=Path(real), display=display, rel=rel, kind=found[0],
                          compressed=found[1], size=st.st_size, mtime_ns=st.st_mtime_ns)
 
 
-def _walk(real_dir: str, rel: tuple[str, ...], display_dir: str,
-          parents: frozenset[tuple[int, int]], stats: ScanStats,
-          ) -> Iterator[SourceFile | Problem]:
-    try:
-        with os.scandir(real_dir) as listing:
-            entries = sorted(listing, key=lambda entry: entry.name)
-    except OSError as e:
-        yield Problem(display_dir, f"folder {_os_reason(e)}, skipped")
-        return
-    for entry in entries:
-        name = entry.name
-        if name.startswith("."):
-            stats.hidden += 1
-            continue
-        display = os.path.join(display_dir, _printable(name))
-        if _printable(name) != name:
-            yield Problem(display, "the name is not valid UTF-8 (rename it), skipped")
-            continue
-        try:
-            is_dir = entry.is_dir()  # follows links
-        except OSError:
-            is_dir = False
-        found = None if is_dir else kind_of(name)
-        if not is_dir and found is None:
-            stats.ignored += 1
-            stats.ignored_suffixes[Path(name).suffix.lower() or "no extension"] += 1
-            continue
-        try:
-            st = entry.stat()
-        except OSError as e:  # a broken or looping link
-            yield Problem(display, f"{_os_reason(e)}, skipped")
-            continue
-        real = os.path.realpath(entry.path) if entry.is_symlink() else entry.path
-        if found is None:  # a folder
-            ident = (st.st_dev, st.st_ino)
-            if ident in parents:
-                stats.symlink_loops += 1
-                logger.debug("%s: links back to a parent folder, not followed", display)
-                continue
-            yield from _walk(real, (*rel, name), display, parents | {ident}, stats)
-            continue
-        if not stat.S_ISREG(st.st_mode):
-            stats.not_regular += 1
-            continue
-        if not os.access(entry.path, os.R_OK):
-            yield Problem(display, "permission denied (check its permissions), skipped")
-            continue
-        yield SourceFile(key=real, path=Path(real), display=display, rel="/".join((*rel, name)),
-                         kind=found[0], compressed=found[1], size=st.st_size,
-                         mtime_ns=st.st_mtime_ns)
+def _file_type(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return name
+    return "not a file"
 
 
 def _printable(name: str) -> str:
@@ -463,14 +509,13 @@ def _json_document(source: SourceFile, text: str) -> Iterator[Article | Problem]
     except ValueError as e:
         yield Problem(source.display, f"not valid JSON ({e}), skipped")
         return
-    escapes = _SURROGATE_ESCAPE.search(text) is not None
     if isinstance(value, dict):
-        yield from _record(source, value, None, escapes)
+        yield from _record(source, value, None)
     elif isinstance(value, list):
         if not value:
             yield Problem(source.display, "empty JSON array: no records, skipped")
         for number, item in enumerate(value, 1):
-            yield from _record(source, item, number, escapes)
+            yield from _record(source, item, number)
     else:
         yield Problem(source.display, "a .json file must hold an object or an array of objects,"
                       f" found {_json_type(value)}, skipped")
@@ -485,6 +530,7 @@ def _jsonl(source: SourceFile, body: _Body, progress: _Progress,
         return
     leading_errors = 0
     parsed_any = False
+    blank = True  # nothing but blank lines so far
     number = 0
     while line := body.readline(MAX_LINE_BYTES + 1):
         number += 1
@@ -493,21 +539,26 @@ def _jsonl(source: SourceFile, body: _Body, progress: _Progress,
             size = _skip_line(body, len(line))
             yield Problem(source.display, f"too large ({size:,} bytes, limit "
                           f"{MAX_LINE_BYTES:,}; split the record), skipped", number)
+            blank = False
             continue
         line = (line.removeprefix(codecs.BOM_UTF8) if number == 1 else line).strip()
         if not line:
             continue
+        blank = False
         value = yield from _line_value(source, line, number)
         if value is not _INVALID:
             parsed_any = True
-            escapes = _SURROGATE_ESCAPE_BYTES.search(line) is not None
-            yield from _record(source, value, number, escapes)
+            yield from _record(source, value, number)
         elif not parsed_any:
             leading_errors += 1
             if leading_errors >= LEADING_ERRORS_LIMIT:
                 yield Problem(source.display, f"the first {leading_errors} records are not "
                               "JSON: is it a JSON lines file? The rest is skipped")
                 return
+    if not number:
+        yield Problem(source.display, "empty file, skipped")
+    elif blank:
+        yield Problem(source.display, "only white space, no records, skipped")
 
 
 _INVALID = object()
@@ -551,12 +602,11 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value")
 
 
-def _record(source: SourceFile, value: object, number: int | None, escapes: bool,
+def _record(source: SourceFile, value: object, number: int | None,
             ) -> Iterator[Article | Problem]:
     """One JSON record as an Article, or a Problem saying why not (warnings come first).
 
     ``number`` is the JSONL line, or the position in a JSON array; None for a lone object.
-    ``escapes``: the JSON text has ``\\udXXX`` escapes, so strings may hold lone surrogates.
     """
     if not isinstance(value, dict):
         yield Problem(source.display, "a record must be a JSON object, found "
@@ -567,7 +617,7 @@ def _record(source: SourceFile, value: object, number: int | None, escapes: bool
         yield Problem(source.display, f"{reason or body}, skipped", number)
         return
     extra = {key: item for key, item in value.items() if key not in _RECORD_FIELDS}
-    meta: dict[str, str | None] = {}
+    meta: dict[str, Any] = {}
     for name in _META_FIELDS:
         item = value.get(name)
         if item is not None and not isinstance(item, str):
@@ -576,17 +626,11 @@ def _record(source: SourceFile, value: object, number: int | None, escapes: bool
                           f"{_json_type(item)}; kept in extra", number, skipped=False)
             item = None
         meta[name] = item or None
+    # Article cleans what it can (lone surrogates, dates outside 1900-2100) and says so.
     article = Article(id=str(value["id"]), text=body["text"], html=body["html"],
                       path=source.rel, extra=extra, **meta)
-    if escapes:  # lone surrogates can't be encoded as UTF-8 downstream
-        changes: dict[str, Any] = {
-            name: _LONE_SURROGATE.sub("\ufffd", part) for name in _RECORD_FIELDS
-            if isinstance(part := getattr(article, name), str) and _LONE_SURROGATE.search(part)
-        }
-        if changes:
-            yield Problem(source.display, "lone UTF-16 surrogates (\\udXXX escapes) "
-                          "replaced with U+FFFD", number, skipped=False)
-            article = dataclasses.replace(article, **changes)
+    for note in article.notes:
+        yield Problem(source.display, note, number, skipped=False)
     yield article
 
 

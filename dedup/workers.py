@@ -44,13 +44,14 @@ def _prepare_batch(items: list[Article | None]) -> list[Prepared | Skipped | Non
 def prepare_in_pool(
     params: Params,
     story_params: StoryParams,
-    articles: Iterable[Article],
+    articles: Iterable[Article | Skipped],
     workers: int,
     unchanged: Callable[[Article], bool],
     chunk: int = 512,
     ahead: int = 4,
 ) -> Iterator[Prepared | Skipped | Article]:
-    """Prepare ``articles`` in ``workers`` processes; unchanged ones pass through unprepared.
+    """Prepare ``articles`` in ``workers`` processes; unchanged ones pass through unprepared,
+    and so do the :class:`Skipped` already refused.
 
     The input is read in this thread (sources may hold a database connection) a chunk at a
     time. Up to ``ahead`` chunks are handed out before the results of the first are
@@ -68,12 +69,13 @@ def prepare_in_pool(
         def hand_out() -> bool:
             batch = list(islice(source, chunk))
             if batch:
-                todo = [None if unchanged(a) else a for a in batch]
+                todo = [None if isinstance(a, Skipped) or unchanged(a) else a for a in batch]
                 tasks = [todo[i : i + per_task] for i in range(0, len(todo), per_task)]
                 pending.append((batch, pool.map_async(_prepare_batch, tasks, chunksize=1)))
             return bool(batch)
 
-        pending: deque[tuple[list[Article], MapResult[list[Prepared | Skipped | None]]]] = deque()
+        pending: deque[tuple[list[Article | Skipped], MapResult[list[Prepared | Skipped | None]]]] = (
+            deque())
         while len(pending) < ahead and hand_out():
             pass
         while pending:
@@ -81,5 +83,5 @@ def prepare_in_pool(
             hand_out()
             results = chain.from_iterable(running.get())
             for article, result in zip(batch, results, strict=True):
-                # None marks an unchanged article: hand it back as is, in its place.
+                # None marks an unchanged or refused article: hand it back as is, in its place.
                 yield article if result is None else result

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from datasketch import MinHash
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup.normalise import normalise, words
@@ -45,6 +45,18 @@ def test_signature_is_datasketch_affine32(seed_bodies: dict[str, str]) -> None:
     expected_lead = MinHash(num_perm=128, seed=1, hashfunc=lambda x: x)
     expected_lead.update_batch(hashes[:64].tolist())
     assert np.array_equal(lead, expected_lead.hashvalues)
+
+
+@given(st.integers(1, 13_000), st.integers(0, 2**32 - 1))
+@settings(max_examples=25, deadline=None)
+def test_signatures_of_any_length_are_datasketch_affine32(n: int, seed: int) -> None:
+    """Long texts are sketched a block at a time; the result is datasketch's all the same."""
+    hashes = np.random.default_rng(seed).integers(0, 2**32, size=n, dtype=np.uint32)
+    full, lead = Sketcher(128, 1, 64).sketch(hashes)
+    for values, expected_of in ((full, hashes), (lead, hashes[:64])):
+        expected = MinHash(num_perm=128, seed=1, hashfunc=lambda x: x)
+        expected.update_batch(expected_of.tolist())
+        assert np.array_equal(values, expected.hashvalues)
 
 
 def test_datasketch_roundtrip_and_estimate(seed_bodies: dict[str, str]) -> None:

@@ -190,20 +190,44 @@ def test_ids_are_slash_paths_in_sorted_order_and_hidden_entries_skipped(tmp_path
     assert _files(scan([tmp_path])) == sources
 
 
-def test_symlink_loops_are_not_followed(tmp_path: Path) -> None:
-    _tree(tmp_path, {"d/a.txt": b"a"})
+def test_symlink_loops_are_not_followed_and_every_file_is_read_once(tmp_path: Path) -> None:
+    _tree(tmp_path, {"d/a.txt": b"a", "z/b.txt": b"b"})
     (tmp_path / "d" / "back").symlink_to(tmp_path)
     (tmp_path / "d" / "self").symlink_to(tmp_path / "d")
-    (tmp_path / "link.txt").symlink_to(tmp_path / "d" / "a.txt")
+    (tmp_path / "alias.txt").symlink_to(tmp_path / "d" / "a.txt")  # sorts before d/a.txt
     (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")
+    (tmp_path / "zlink").symlink_to(tmp_path / "z")
+    os.link(tmp_path / "z" / "b.txt", tmp_path / "z" / "c.txt")
     stats = ScanStats()
     items = list(scan([tmp_path], stats))
     sources = [i for i in items if isinstance(i, SourceFile)]
-    assert [s.rel for s in sources] == ["d/a.txt", "link.txt"]
-    assert sources[0].key == sources[1].key == str((tmp_path / "d" / "a.txt").resolve())
-    assert stats.symlink_loops == 2
-    [loop] = [i for i in items if isinstance(i, Problem)]
-    assert loop.source.endswith("loop.txt") and "symbolic links" in loop.reason.lower()
+    # Each file once, under its own name; the links and the second name are named.
+    assert [s.rel for s in sources] == ["d/a.txt", "z/b.txt"]
+    assert stats.symlink_loops == 3  # back, self, and zlink (a second route to z)
+    problems = {Path(p.source).name: p for p in items if isinstance(p, Problem)}
+    assert set(problems) == {"back", "self", "alias.txt", "loop.txt", "zlink", "c.txt"}
+    assert "symbolic links" in problems["loop.txt"].reason.lower() and problems["loop.txt"].skipped
+    assert "read under its own name" in problems["alias.txt"].reason
+    assert not problems["alias.txt"].skipped and "hard link" in problems["c.txt"].reason
+
+
+def test_a_link_to_a_file_outside_the_tree_is_read_under_its_name(tmp_path: Path) -> None:
+    _tree(tmp_path, {"outside/real.txt": b"r", "tree/own.txt": b"o"})
+    (tmp_path / "tree" / "link.txt").symlink_to(tmp_path / "outside" / "real.txt")
+    sources = _files(scan([tmp_path / "tree"]))
+    assert [s.rel for s in sources] == ["own.txt", "link.txt"]  # links come last
+    assert sources[1].key == str((tmp_path / "outside" / "real.txt").resolve())
+
+
+def test_fifos_and_devices_are_named_not_read(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "fifo.txt")
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")
+    items = list(scan([tmp_path]))
+    assert all(isinstance(i, Problem) for i in items)
+    assert sorted(str(i) for i in items) == [
+        f"{tmp_path / 'fifo.txt'}: not a regular file (a FIFO), skipped",
+        f"{tmp_path / 'zero.txt'}: not a regular file (a character device), skipped",
+    ]
 
 
 def test_named_files_missing_paths_and_unsupported_extensions(tmp_path: Path) -> None:
@@ -358,7 +382,7 @@ def test_jsonl_problems_carry_line_numbers_and_later_lines_still_count() -> None
                                                        (5, False)]
     assert articles[1].text is not None and "caf\ufffd au lait" in articles[1].text
     assert articles[2].text == "\ufffd lone"
-    assert "lone UTF-16 surrogates" in problems[3].reason
+    assert "lone UTF-16 surrogates in text replaced" in problems[3].reason
 
 
 def test_a_file_that_is_not_json_lines_is_given_up_on(tmp_path: Path) -> None:
@@ -519,7 +543,7 @@ def test_any_utf8_text_file_round_trips(text: str) -> None:
 def test_jsonl_records_round_trip(records: list[dict[str, object]]) -> None:
     data = "".join(json.dumps(r) + "\n" for r in records).encode()
     articles, problems = _split(parse(_source("r.jsonl"), data))
-    assert problems == []
+    assert problems == ([] if records else [Problem("r.jsonl", "empty file, skipped")])
     assert [(a.id, a.text, a.title, a.extra) for a in articles] == [
         (str(r["id"]), r["text"], r.get("title"),
          {k: v for k, v in r.items() if k in ("lang", "n")}) for r in records]

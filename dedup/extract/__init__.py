@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dedup.article import Article
+from dedup.article import Article, parse_published
 from dedup.extract.flat import extract_flat, host_of
 from dedup.extract.html import extract_html, visible_text
 from dedup.extract.lines import LineScorer
@@ -90,7 +90,8 @@ class Extractor:
         return Extracted(
             body=body,
             title=article.title or title,
-            published=article.published or published,
+            # A date the text gives that isn't a real publication day (year 9999) is dropped.
+            published=article.published or (published if parse_published(published) else None),
             source=article.source or source or host_of(article.url),
             attribution=agencies,
             dateline=dateline,

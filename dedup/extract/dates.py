@@ -14,7 +14,9 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+
+from dedup.article import parse_instant
 
 MONTHS = {
     name: number
@@ -149,14 +151,9 @@ def find_dates(line: str) -> list[Found]:
 
 
 def parse_reference(value: str | None) -> datetime | None:
-    """An ISO 8601 reference time (``crawled_at``); naive times are taken as UTC."""
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    """An ISO 8601 reference time (``crawled_at``); naive times are taken as UTC. ``None``
+    outside the years articles can have (:func:`dedup.article.parse_instant`)."""
+    return parse_instant(value)
 
 
 def _months_back(moment: datetime, months: int) -> date | None:
