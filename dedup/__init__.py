@@ -11,7 +11,14 @@ import logging
 
 from dedup.article import Article
 from dedup.decision import Decision, Match, Skipped
-from dedup.errors import ArticleError, ConfigMismatch, DedupError, StoreError, UnknownArticle
+from dedup.errors import (
+    ArticleError,
+    ConfigMismatch,
+    DedupError,
+    IndexBusy,
+    StoreError,
+    UnknownArticle,
+)
 from dedup.index import Index
 from dedup.params import Params
 
@@ -24,6 +31,7 @@ __all__ = [
     "Decision",
     "DedupError",
     "Index",
+    "IndexBusy",
     "Match",
     "Params",
     "Skipped",

@@ -86,8 +86,9 @@ def index(paths: tuple[str, ...], db: str, workers: int, batch_size: int, quiet:
 
     Reads .txt, .html, .htm, .json and .jsonl files, each optionally gzipped. Files
     unchanged since the last run are skipped; a changed file replaces its old version.
-    Bad files are reported as warnings and the run goes on. Exit status: 0 when the run
-    completed, 1 when nothing could be read or the database can't be opened.
+    Bad files and records are reported as warnings naming them, and the run goes on.
+    Exit status: 0 when the run completed, 1 when nothing could be read or the database
+    can't be opened (another dedup index writing it: "is in use").
     """
     from dedup.indexer import index_sources
 

@@ -15,6 +15,11 @@ class StoreError(DedupError, OSError):
     """The SQLite store cannot be opened, read or written."""
 
 
+class IndexBusy(StoreError):
+    """The database is being written by another index (another process, or another
+    :class:`~dedup.Index` open in this one): one writer at a time."""
+
+
 class ArticleError(DedupError, ValueError):
     """One article cannot be indexed (no id, no text, empty body...); the run goes on."""
 

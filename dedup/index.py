@@ -81,10 +81,13 @@ class Index:
     ) -> Index:
         """Open (or create) the index in the SQLite file ``path``; ``None`` keeps it in memory.
 
+        One index writes a database at a time: while this one is open, opening the same
+        file again (in this process or another) raises :class:`~dedup.errors.IndexBusy`.
+
         An existing index keeps its sketch parameters (and the story tier's): passing
         others raises :class:`~dedup.errors.ConfigMismatch` naming what differs.
         """
-        store = Store(path)
+        store = Store(path, writer=True)
         try:
             where = f"the index {str(path)!r}"
             stored = store.params()

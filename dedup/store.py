@@ -20,8 +20,10 @@ last committed batch, never half of one (SQLite's journal guarantees it).
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -33,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 import sqlite_utils
 
-from dedup.errors import StoreError
+from dedup.errors import IndexBusy, StoreError
 from dedup.params import Params
 
 log = logging.getLogger(__name__)
@@ -99,10 +101,20 @@ _INDEXES = [
 
 
 class Store:
-    """A SQLite database holding one index. ``path=None`` keeps it in memory."""
+    """A SQLite database holding one index. ``path=None`` keeps it in memory.
 
-    def __init__(self, path: str | Path | None) -> None:
+    ``writer=True`` (what :meth:`dedup.Index.open` asks for) takes the database's writer
+    lock first, for as long as the store is open: an index holds its state in memory and
+    decides from it, so a second writer would decide without seeing the first one's
+    articles. A database another writer holds raises :class:`IndexBusy` at once. Readers
+    (the CLI's reading commands) take no lock; SQLite's WAL lets them read while one writes.
+    """
+
+    def __init__(self, path: str | Path | None, *, writer: bool = False) -> None:
         self.path = None if path is None else Path(path)
+        self._lock: int | None = None
+        if writer and self.path is not None:
+            self._lock = _writer_lock(self.path)
         try:
             if self.path is None:
                 conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
@@ -115,6 +127,7 @@ class Store:
             self.conn = conn
             self._create()
         except sqlite3.Error as e:
+            self._unlock()
             raise StoreError(
                 f"cannot open the database {str(self.path)!r}: {e}; "
                 "check the path and that the file is a dedup SQLite database"
@@ -139,6 +152,12 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)  # closing the descriptor releases its flock
+            self._lock = None
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -233,6 +252,26 @@ class Store:
 
     def count(self, table: str) -> int:
         return int(self.conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0])
+
+
+def _writer_lock(path: Path) -> int:
+    """An exclusive flock on the database file itself (SQLite's own locks are fcntl
+    record locks, which flock does not touch), held by the returned descriptor."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise StoreError(f"cannot open the database {str(path)!r}: {e.strerror or e}; "
+                         "check the path and its permissions") from e
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise IndexBusy(
+            f"the database {str(path)!r} is in use: another dedup index is writing it (another "
+            "process, or another Index open in this one); wait for it to finish, or use another "
+            "--db"
+        ) from None
+    return fd
 
 
 def _now() -> str:

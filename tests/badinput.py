@@ -97,7 +97,6 @@ def build_folder(root: Path, good: int = 200, seed: int = 15) -> Folder:
         (root / "good").mkdir(exist_ok=True)
         (root / rel).write_text(textgen.article(rng, rng.randint(150, 400)), encoding="utf-8")
         out.good.add(rel)
-
     for i in range(40):
         bad(f"binary/{i:03d}.txt", rng.randbytes(rng.randint(1, 4000)))
         bad(f"invalid/{i:03d}.txt", bytes(rng.randrange(0x80, 0x100) for _ in range(500)))
@@ -112,7 +111,13 @@ def build_folder(root: Path, good: int = 200, seed: int = 15) -> Folder:
         bad(f"gz/{i:03d}.txt.gz", gzip.compress(b"some words here " * 50)[: rng.randint(5, 40)])
         bad(f"html/{i:03d}.html", "<div>" * rng.randint(1, 5000) + "<p>unclosed <b><i>" + "<" * 50)
         bad(f"lines/{i:03d}.txt", rng.choice(["9", " ", ".", "1.", "a ", "- "]) * 100_000)
-    # Records that once aborted a whole run, with wrong types and odd values around them.
+    _records(root, out, rng)
+    _links(root, out, rng)
+    return out
+
+
+def _records(root: Path, out: Folder, rng: random.Random) -> None:
+    """Records that once aborted a whole run, with wrong types and odd values around them."""
     records_file = root / "feeds" / "records.jsonl"
     records_file.parent.mkdir(exist_ok=True)
     lines = [
@@ -141,7 +146,9 @@ def build_folder(root: Path, good: int = 200, seed: int = 15) -> Folder:
     flat.write_text("Published 13 September 2024\n" + textgen.article(rng, 300), encoding="utf-8")
     out.good.add("flat/crawl.txt")
 
-    # Things that are not regular files, and links.
+
+def _links(root: Path, out: Folder, rng: random.Random) -> None:
+    """Things that are not regular files, and links."""
     special = root / "special"
     special.mkdir()
     os.mkfifo(special / "fifo.txt")
@@ -159,4 +166,3 @@ def build_folder(root: Path, good: int = 200, seed: int = 15) -> Folder:
     (links / "zz-alias.txt").symlink_to(links / "real.txt")
     out.good.add("links/real.txt")  # read under its own name; the links are named
     out.named |= {"links/alias.txt", "links/zz-alias.txt"}
-    return out

@@ -189,7 +189,10 @@ _WITH_LINE = re.compile(r"^[(\[]?\s*(?:[-\u2013—]\s*)?(?:with|With|WITH)\s+(?P
 _BARE_LINE = re.compile(r"^[(\[]?\s*(?:[-\u2013—]+\s*)?(?P<who>[^()\[\]]{2,60}?)\s*[)\]]?\.?$")
 _COPYRIGHT = re.compile(r"(?i)^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}\s*)?(?P<who>.{2,120})")
 _TRAILING = re.compile(
-    r"(?:\s*[-\u2013—]\s*(?P<dash>[A-Z][\w .,&/-]{1,40})|\s*[(\[](?:with|With)\s+(?P<with>[^()]{2,50})[)\]]"
+    # (?<!\s): a match starts where a run of white space starts, never inside one (the same
+    # matches; without it a long run of spaces cost quadratic time).
+    r"(?<!\s)(?:\s*[-\u2013—]\s*(?P<dash>[A-Z][\w .,&/-]{1,40})"
+    r"|\s*[(\[](?:with|With)\s+(?P<with>[^()]{2,50})[)\]]"
     r"|\s+[(\[](?P<paren>[A-Z][\w .,&/-]{1,40})[)\]])\.?\s*$"
 )
 

@@ -28,7 +28,8 @@ _TIME_VALUE = re.compile(
     r"(?:content|datetime)\s*=\s*[\"']([^\"']{10,40})[\"']|\"datePublished\"\s*:\s*\"([^\"]{10,40})\""
 )
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?$")
-_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|—|::|»|·)\s+")
+# (?<!\s): start where a run of white space starts (same matches, linear time).
+_TITLE_SEPARATORS = re.compile(r"(?<!\s)\s+(?:\||-|\u2013|—|::|»|·)\s+")
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,9 @@ _NAME = r"(?P<name>[A-Z][\w&'\u2019.-]*(?: [A-Z][\w&'\u2019.-]*){0,3})"
 _CHANNEL = re.compile(rf"^(?:Follow |Join )?{_NAME}(?:(?: on| channel on)? {_NETWORKS}| on X)(?: channel)?$")
 _NOT_NAMES = frozenset(("follow", "follow us", "join", "join us", "share", "share on", "us", "like us",
                         "subscribe", "find us", "connect", "watch", "more"))
-_DATELINE_PARTS = re.compile(r"\s*(?:/|\s-\s|\s\u2013\s|\|)\s*")
+# A match starts where a run of white space starts or at a separator, never inside a run
+# (the same splits; without it a long run of spaces cost quadratic time).
+_DATELINE_PARTS = re.compile(r"(?:(?<!\s)|(?=\S))\s*(?:/|\s-\s|\s\u2013\s|\|)\s*")
 _HAS_DIGIT = re.compile(r"\d")
 
 

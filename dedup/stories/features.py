@@ -37,11 +37,13 @@ from dedup.stories.rarity import term_and_weight
 # (after . ! ? or a line break): its capital says nothing about it being a name.
 # ASCII text (most of it) takes the ASCII pattern: twice as fast, the same tokens.
 # Possessive quantifiers (never given back) find the same tokens with less backtracking.
+# The sentence-start group stops at the next . ! ? or line break: the same tokens and the same
+# start flags as [^\w]*+, without rescanning a long run of punctuation from each of its marks.
 _TOKEN = re.compile(
-    r"([.!?\n][^\w]*+)?(?:(\d++(?:[.,]\d++)*+)(?i:st|nd|rd|th)?|([^\W\d_]++(?:'[^\W\d_]++)*+))"
+    r"([.!?\n][^\w.!?\n]*+)?(?:(\d++(?:[.,]\d++)*+)(?i:st|nd|rd|th)?|([^\W\d_]++(?:'[^\W\d_]++)*+))"
 )
 _ASCII_TOKEN = re.compile(
-    r"([.!?\n][^\w]*+)?(?:(\d++(?:[.,]\d++)*+)(?i:st|nd|rd|th)?|([A-Za-z]++(?:'[A-Za-z]++)*+))"
+    r"([.!?\n][^\w.!?\n]*+)?(?:(\d++(?:[.,]\d++)*+)(?i:st|nd|rd|th)?|([A-Za-z]++(?:'[A-Za-z]++)*+))"
 )
 # A time of day ("14:00", "2: 21 pm") dates the page, not the event: it is no term.
 _TIME_OF_DAY = re.compile(
