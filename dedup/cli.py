@@ -15,8 +15,10 @@ from typing import Any, TextIO
 import click
 
 from dedup import __version__
+from dedup.article import parse_published
 from dedup.decision import Decision, Skipped
 from dedup.errors import DedupError
+from dedup.extract.flat import host_of
 from dedup.index import Index
 from dedup.params import Params
 from dedup.sources import Problem
@@ -88,7 +90,8 @@ def index(paths: tuple[str, ...], db: str, workers: int, batch_size: int, quiet:
     unchanged since the last run are skipped; a changed file replaces its old version.
     Bad files and records are reported as warnings naming them, and the run goes on.
     Exit status: 0 when the run completed, 1 when nothing could be read or the database
-    can't be opened (another dedup index writing it: "is in use").
+    can't be opened (another dedup index writing it: "is in use"), 130 when interrupted
+    (Ctrl-C: what was committed is kept, and the run is recorded as interrupted).
     """
     from dedup.indexer import index_sources
 
@@ -100,11 +103,19 @@ def index(paths: tuple[str, ...], db: str, workers: int, batch_size: int, quiet:
             progress.print(f"warning: {where}: {p.reason}")
 
     story_params = None if stories is None else StoryParams(enabled=stories)
-    with _library_errors(), Index.open(db, story_params=story_params) as idx, progress:
-        summary = index_sources(
-            idx, paths, workers=workers, batch_size=batch_size,
-            stdin=sys.stdin.buffer, on_problem=warn, on_decision=progress.advance,
-        )
+    with _library_errors(), Index.open(db, story_params=story_params) as idx:
+        try:
+            with progress:
+                summary = index_sources(
+                    idx, paths, workers=workers, batch_size=batch_size,
+                    stdin=sys.stdin.buffer, on_problem=warn, on_decision=progress.advance,
+                )
+        except KeyboardInterrupt:
+            run = idx.store.last_run() or {}
+            click.echo(f"interrupted: {run.get('read', 0):,} articles committed in {db} (run "
+                       f"#{run.get('id', '?')} recorded as interrupted); index again to finish: what "
+                       "was committed is kept and not indexed again", err=True)
+            sys.exit(130)
     if as_json:
         data = summary.counts() | {"timings": {k: round(v, 4) for k, v in summary.timings.items()}}
         click.echo(json.dumps(data))
@@ -131,6 +142,36 @@ def _print_summary(s: Any, db: str) -> None:
         reasons = Counter(_reason_kind(p.reason) for p in s.problems if p.skipped == skipped)
         if reasons:
             click.echo(f"{label}: " + ", ".join(f"{n} {k}" for k, n in sorted(reasons.items())))
+
+
+def _by_instant(member: tuple[str, str | None, str | None, int]) -> tuple[bool, str, str]:
+    """Members in order of publication as instants (a local time with its offset counts
+    at its UTC time), undated last, then by id."""
+    when = parse_published(member[2])
+    return when is None, when.iso() if when else "", member[0]
+
+
+def _when(published: str | None) -> str:
+    """A publication time as UTC ("2024-01-08T07:18:42Z"), or the day when only it is known."""
+    when = parse_published(published)
+    return when.iso() if when else "undated"
+
+
+def _outlet(source: str | None) -> str:
+    """An outlet as people name it: a URL given as the source is shown as its host."""
+    if not source:
+        return "unknown outlet"
+    if source.startswith(("http://", "https://")):
+        return host_of(source) or source
+    return source
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+def _score(value: float | None) -> str:
+    return "unknown" if value is None else f"{value:.3f}"
 
 
 def _reason_kind(reason: str) -> str:
@@ -211,7 +252,7 @@ def clusters(db: str, min_size: int, limit: int) -> None:
         click.echo(f"no group with {min_size} or more articles")
         return
     for cid, size, texts, canonical, reason in rows:
-        click.echo(f"cluster {cid}: {size} articles, {texts} distinct texts")
+        click.echo(f"cluster {cid}: {_plural(size, 'article')}, {_plural(texts, 'distinct text')}")
         click.echo(f"  canonical {canonical}: {reason}")
 
 
@@ -229,9 +270,9 @@ def stories(db: str, min_size: int, limit: int) -> None:
         rows = list(store.execute(sql + (" LIMIT ?" if limit else ""),
                                   (min_size, limit) if limit else (min_size,)))
         members = {
-            sid: list(store.execute(
-                "SELECT id, source, published, copy FROM articles WHERE story = ? "
-                "ORDER BY published IS NULL, published, id", (sid,)))
+            sid: sorted(store.execute(
+                "SELECT id, source, published, copy FROM articles WHERE story = ?", (sid,)),
+                key=_by_instant)
             for sid, *_ in rows
         }
     if not rows:
@@ -239,11 +280,10 @@ def stories(db: str, min_size: int, limit: int) -> None:
         return
     for sid, size, canonical, reason in rows:
         groups = len({m[3] for m in members[sid]})
-        click.echo(f"story {sid}: {size} articles, {groups} copy groups")
+        click.echo(f"story {sid}: {_plural(size, 'article')}, {_plural(groups, 'copy group')}")
         click.echo(f"  canonical {canonical}: {reason}")
         for aid, source, published, copy in members[sid]:
-            click.echo(f"  - {aid} ({source or 'unknown outlet'}, {published or 'undated'}, "
-                       f"copy group {copy})")
+            click.echo(f"  - {aid} ({_outlet(source)}, {_when(published)}, copy group {copy})")
 
 
 @cli.command()
@@ -261,17 +301,30 @@ def show(article_id: str, db: str, body: bool) -> None:
         members = [r[0] for r in store.execute(
             "SELECT id FROM articles WHERE copy = ? ORDER BY rowid", (row["copy"],))]
         matches = list(store.execute(
-            "SELECT CASE WHEN a = ? THEN b ELSE a END, jaccard, containment, relation "
-            "FROM matches WHERE a = ? OR b = ? ORDER BY jaccard DESC", (article_id,) * 3))
+            "SELECT CASE WHEN a = ? THEN b ELSE a END, jaccard, containment, relation, score "
+            "FROM matches WHERE a = ? OR b = ? "
+            "ORDER BY relation = 'story', jaccard DESC, score DESC", (article_id,) * 3))
+        story_canonical = store.execute(
+            "SELECT canonical FROM stories WHERE id = ?", (row["story"],)).fetchone()
         text = store.execute("SELECT body FROM texts WHERE id = ?", (row["text"],)).fetchone()
     for key in ("id", "path", "title", "source", "url", "published", "attribution", "dateline",
-                "byline", "method", "words", "status"):
+                "byline", "method", "words"):
         if row.get(key) not in (None, "", "[]"):
             click.echo(f"{key}: {row[key]}")
-    click.echo(f"copy group: {row['copy']} ({len(members)} articles)  story: {row['story']}")
+    if story_canonical and story_canonical[0] == article_id:
+        now = "canonical of its story"
+    elif canonical == article_id:
+        now = "canonical of its copy group"
+    else:
+        now = "a member of its copy group"
+    click.echo(f"now: {now}; arrived as: {row['status']}")
+    click.echo(f"copy group: {row['copy']} ({_plural(len(members), 'article')})  story: {row['story']}")
     click.echo(f"canonical: {canonical} ({reason})")
-    for other, jac, cont, rel in matches:
-        click.echo(f"  {rel} {other}: jaccard {jac:.3f}, containment {cont:.3f}")
+    for other, jac, cont, rel, score in matches:
+        if rel == "story":  # a story link has a salient-term score, not shingle overlaps
+            click.echo(f"  story {other}: score {_score(score)}")
+        else:
+            click.echo(f"  {rel} {other}: jaccard {_score(jac)}, containment {_score(cont)}")
     if body and text:
         click.echo("")
         click.echo(text[0])

@@ -134,6 +134,8 @@ class _Run:
             summary.removed += _finish_files(index, ready + self.pending)
             status = "completed"
         finally:
+            if status != "completed":  # read ahead of what was committed: count what was
+                summary.read = done
             summary.seconds = round(time.perf_counter() - started, 3)
             summary.clusters = len(index.clusters)
             summary.stories = len(index.stories)

@@ -442,7 +442,7 @@ def _run(source: SourceFile, stream: Stream, reader: _Reader) -> Items:
     except OSError as e:  # a caller's stream that is not a HashingReader
         yield _broken(source, progress, f"{_os_reason(e)}, skipped")
     finally:
-        if ours:
+        if ours and not buffered.closed:  # closed already when an interrupt unwound the file
             buffered.detach()  # leave the caller's stream open (and its hash going)
 
 

@@ -240,6 +240,11 @@ class Store:
 
     # -- reads used by the CLI -----------------------------------------------------------
 
+    def last_run(self) -> dict[str, Any] | None:
+        """The latest run's row (id, status, counts), if any."""
+        rows = list(self.db.query("SELECT * FROM runs ORDER BY id DESC LIMIT 1"))
+        return rows[0] if rows else None
+
     def article(self, article_id: str) -> dict[str, Any] | None:
         rows = list(self.db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
         return rows[0] if rows else None

@@ -163,6 +163,44 @@ def test_show(runner: CliRunner, copies_dir: Path, db_path: Path) -> None:
     assert missing.exit_code == 1 and "nope.txt" in missing.output
 
 
+def test_show_every_article_of_an_index_with_stories(runner: CliRunner, seeds_db: Path) -> None:
+    ids = [json.loads(line)["id"] for line in
+           runner.invoke(cli, ["export", "--db", str(seeds_db)]).output.splitlines()]
+    outputs = []
+    for aid in ids:
+        result = runner.invoke(cli, ["show", aid, "--db", str(seeds_db), "--no-body"])
+        assert result.exit_code == 0, (aid, result.output)
+        outputs.append(result.output)
+    shown = "\n".join(outputs)
+    assert "  story " in shown and ": score 0." in shown  # story links, with NULL overlaps
+    canonical = "003_56cc465d1d7b337e.txt"
+    assert "now: canonical of its story; arrived as: " in outputs[ids.index(canonical)]
+    assert "(1 article)" in shown and "(1 articles)" not in shown
+
+
+def test_stories_lists_members_by_instant_in_utc_and_urls_as_hosts(
+    runner: CliRunner, tmp_path: Path, rng: random.Random,
+) -> None:
+    text = textgen.article(rng, 300)
+    records = [
+        {"id": "wpa", "text": text, "source": "World Press Agency", "published": "2024-01-08T12:36:22Z"},
+        {"id": "lima", "text": text, "source": "https://www.limatoday.example/news/1",
+         "published": "2024-01-08T02:18:42-05:00"},  # 07:18Z: after the canonical, not first
+        {"id": "wire", "text": text, "source": "AFP", "published": "2024-01-08T06:42:00Z"},
+        {"id": "undated", "text": text, "source": "Blog"},
+    ]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    db = tmp_path / "s.db"
+    assert runner.invoke(cli, ["index", str(feed), "--db", str(db)]).exit_code == 0
+    out = runner.invoke(cli, ["stories", "--db", str(db)]).output
+    lines = [line for line in out.splitlines() if line.startswith("  - ")]
+    assert [line.split()[1] for line in lines] == ["wire", "lima", "wpa", "undated"]
+    assert "(limatoday.example, 2024-01-08T07:18:42Z, copy group" in lines[1]
+    assert "canonical wire: dated (3 of 4); earliest published" in out
+    assert out.startswith("story 1: 4 articles, 1 copy group\n")
+
+
 def test_explain(runner: CliRunner, copies_dir: Path, db_path: Path) -> None:
     runner.invoke(cli, ["index", str(copies_dir), "--db", str(db_path)])
     result = runner.invoke(cli, ["explain", "wire.txt", "site-b/cut.txt", "--db", str(db_path)])

@@ -86,3 +86,34 @@ def test_kill_and_rerun(tmp_path: Path, wait_for: int) -> None:
     assert _run(folder, db).wait() == 0
     assert _check_consistent(db) == total
     assert _export(db) == _export(reference)
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_cleanly_with_exit_130_and_true_counts(tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    total = _make_folder(folder)
+    db = tmp_path / "int.db"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dedup", "index", str(folder), "--db", str(db), "--batch-size", "10"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
+                if conn.execute("SELECT count(*) FROM articles").fetchone()[0] >= 50:
+                    break
+        except sqlite3.Error:
+            pass
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted: " in err and "Traceback" not in err and "Exception ignored" not in err
+    stored = _check_consistent(db)
+    with sqlite3.connect(db) as conn:
+        status, read = conn.execute("SELECT status, read FROM runs ORDER BY id DESC").fetchone()
+    assert (status, read) == ("interrupted", stored) and stored < total
+    assert _run(folder, db).wait() == 0
+    assert _check_consistent(db) == total

@@ -246,3 +246,9 @@ def test_seed_text_edited_or_cut_is_a_copy(
     d = index.add(Article(id="copy", text=text, published="2024-09-13T18:00:00Z"))
     assert d.status == "near", d
     assert d.canonical == "wire"
+
+
+def test_query_of_an_indexed_article_says_unchanged_as_add_does(index: Index, rng: random.Random) -> None:
+    article = Article(id="a", text=textgen.article(rng, 200))
+    index.add(article)
+    assert index.query(article).status == index.add(article).status == "unchanged"
