@@ -14,6 +14,7 @@ import json
 import logging
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -217,14 +218,8 @@ class Index:
         the index and the store are then as they were before the call.
         """
         admitted = self._admit(article)
-        try:
-            with self._batch():
-                result = self._add(admitted, skip_errors=False)
-        except DedupError:
-            raise
-        except Exception as e:
-            raise ArticleError(f"article {admitted.id!r} could not be indexed "
-                               f"({type(e).__name__}: {e}); the index is as it was") from e
+        with _article_errors(admitted.id, "indexed", "; the index is as it was"), self._batch():
+            result = self._add(admitted, skip_errors=False)
         assert isinstance(result, Decision)
         return result
 
@@ -596,13 +591,8 @@ class Index:
         admitted = self._admit(article)
         if self._is_unchanged(admitted):
             return self._current(admitted.id, "unchanged", admitted.notes)
-        try:
+        with _article_errors(admitted.id, "decided"):
             decision = self._query(admitted)
-        except DedupError:
-            raise
-        except Exception as e:
-            raise ArticleError(f"article {admitted.id!r} could not be decided "
-                               f"({type(e).__name__}: {e})") from e
         return dataclasses.replace(decision, warnings=admitted.notes) if admitted.notes else decision
 
     def _query(self, article: Article) -> Decision:
@@ -667,6 +657,17 @@ class Index:
 
     def flush_config(self) -> None:
         self.store.set_config("next_cluster", str(self.clusters.next_id))
+
+
+@contextmanager
+def _article_errors(aid: str, what: str, after: str = "") -> Iterator[None]:
+    """Any failure but a :class:`DedupError` as an :class:`ArticleError` naming the article."""
+    try:
+        yield
+    except DedupError:
+        raise
+    except Exception as e:
+        raise ArticleError(f"article {aid!r} could not be {what} ({type(e).__name__}: {e}){after}") from e
 
 
 class _Batch:
