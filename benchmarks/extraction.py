@@ -7,7 +7,7 @@ Quality is the benchmark's own: 4-word shingles of lower-cased word tokens, coun
 multiplicity, precision and recall per page averaged over pages (pages with nothing
 extracted leave the precision average), F1 of the two averages.
 
-    python -m benchmarks.extraction               # table; --json PATH writes the figures
+    python -m benchmarks.extraction               # table (titles too); --json PATH writes the figures
     python -m benchmarks.extraction --cv          # 5-fold cross-validated flat F1 (honest)
     python -m benchmarks.extraction --fit         # refit the line model, print WEIGHTS
 
@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks.titles import run_titles
 from dedup.article import Article
 from dedup.extract import Extractor
 from dedup.extract.flat import extract_flat
@@ -326,6 +327,7 @@ def run(quick: bool = False) -> dict[str, Any]:
                               "words_per_page": round(statistics.mean(len(t.split()) for t in texts))}
     results["flat_speed"] = speed_report(pages, seeds, quick)
     results["seeds"] = seed_report(seeds)
+    results["titles"] = {kind: score.as_dict() for kind, score in run_titles(pages).items()}
     return results
 
 
@@ -344,6 +346,11 @@ def _table(results: dict[str, Any]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     lines = [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     lines.insert(1, "-+-".join("-" * w for w in widths))
+    for kind, label in (("html", "HTML"), ("flat_url", "flattened text with its URL"),
+                        ("flat_no_url", "flattened text without URL (a folder of .txt)")):
+        t = results["titles"][kind]
+        lines.append(f"titles, {label}: {t['right']}/{t['right'] + t['none'] + t['wrong']} right, "
+                     f"{t['none']} none, {t['wrong']} wrong")
     for name, seed in results["seeds"].items():
         lines.append(f"seed {name[:3]}: {seed['kept']}/{seed['body_lines']} body lines, "
                      f"{seed['intruders']} intruders, title {'ok' if seed['title_ok'] else 'WRONG'}, "

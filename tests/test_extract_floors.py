@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks import extraction
+from benchmarks import extraction, titles
 
 FLOORS: dict[str, Any] = json.loads(extraction.FLOORS.read_text(encoding="utf-8"))
 
@@ -31,6 +31,27 @@ def test_flat_quality_floor(pages: list[dict[str, str]]) -> None:
     quality = extraction.run_flat(pages)
     for key, floor in FLOORS["flat"].items():
         assert getattr(quality, key) >= floor, (key, getattr(quality, key), floor)
+
+
+@pytest.mark.shared_data
+@pytest.mark.slow
+def test_title_accuracy_floors(pages: list[dict[str, str]]) -> None:
+    scores = titles.run_titles(pages)
+    for kind, floor in FLOORS["titles"].items():
+        assert scores[kind].as_dict()["share_right"] >= floor, (kind, scores[kind].as_dict(), floor)
+
+
+def test_title_reference_and_match() -> None:
+    page = ("<html><head><title>Sweden drops Assange case | BBC News</title>"
+            '<meta property="og:title" content="Sweden drops Assange case"></head>'
+            "<body><h1>Sweden drops the Assange case</h1></body></html>")
+    refs = titles.references(page)
+    assert refs[0] == "Sweden drops Assange case" and "Sweden drops the Assange case" in refs
+    score = titles.TitleScore()
+    score.add("a", "Sweden Drops Assange Case", refs)
+    score.add("b", "Continue reading the main story", refs)
+    score.add("c", None, refs)
+    assert score.as_dict() == {"right": 1, "none": 1, "wrong": 1, "share_right": round(1 / 3, 4)}
 
 
 def test_seed_floors() -> None:

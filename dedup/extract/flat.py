@@ -34,6 +34,7 @@ from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
 from dedup.extract import attribution, dates
+from dedup.extract.headline import not_a_headline
 from dedup.extract.lines import COMMENT, HEADING, LineScorer, credit_words, looks_like_furniture
 from dedup.extract.outlet import find_outlet
 from dedup.extract.scores import PageScores, body_run
@@ -295,7 +296,7 @@ def _headline_form(s: str) -> bool:
 def _headline_shaped(lines: _Lines, page: PageScores, k: int, repeated: bool) -> bool:
     """Could line ``k`` (already of headline form) be a headline: not body text, not furniture, not a date."""
     s = lines.stripped[k]
-    if page.flags[k] & HEADING or (not repeated and looks_like_furniture(s)):
+    if page.flags[k] & HEADING or (not repeated and looks_like_furniture(s)) or not_a_headline(s):
         return False
     if lines.is_meta(k) or attribution.is_media_credit(s) or lines.credit(k):
         return False
