@@ -6,6 +6,7 @@ import csv
 import json
 import re
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -93,9 +94,10 @@ def index(paths: tuple[str, ...], db: str, workers: int, batch_size: int, quiet:
     can't be opened (another dedup index writing it: "is in use"), 130 when interrupted
     (Ctrl-C: what was committed is kept, and the run is recorded as interrupted).
     """
-    from dedup.indexer import index_sources
+    from dedup.indexer import index_sources, source_bytes
 
-    progress = _Progress(enabled=not quiet and sys.stderr.isatty())
+    show = not quiet and sys.stderr.isatty()
+    progress = _Progress(enabled=show, total=source_bytes(paths) if show else None)
 
     def warn(p: Problem) -> None:
         if not quiet:
@@ -109,6 +111,7 @@ def index(paths: tuple[str, ...], db: str, workers: int, batch_size: int, quiet:
                 summary = index_sources(
                     idx, paths, workers=workers, batch_size=batch_size,
                     stdin=sys.stdin.buffer, on_problem=warn, on_decision=progress.advance,
+                    on_bytes=progress.read,
                 )
         except KeyboardInterrupt:
             run = idx.store.last_run() or {}
@@ -182,21 +185,42 @@ def _reason_kind(reason: str) -> str:
 
 
 class _Progress:
-    """A rich progress bar on a terminal; nothing otherwise."""
+    """A rich progress bar on a terminal; nothing otherwise.
 
-    def __init__(self, enabled: bool) -> None:
+    The bar runs over the bytes of the files to read (counted by a scan first, which only
+    stats them), so its ETA holds for a folder of pages and for one big feed alike; beside
+    it, the articles decided and their rate. Reading standard input, the total is unknown
+    and the bar only pulses.
+    """
+
+    def __init__(self, enabled: bool, total: int | None = None, console: Any = None) -> None:
         self.enabled = enabled
+        self.total = total
+        self.console = console
+        self.articles = 0
         self._bar: Any = None
 
     def __enter__(self) -> _Progress:
         if self.enabled:
             from rich.console import Console
-            from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TimeElapsedColumn
+            from rich.progress import (
+                BarColumn,
+                Progress,
+                TaskProgressColumn,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
 
-            self._bar = Progress(SpinnerColumn(), "{task.description}", MofNCompleteColumn(),
-                                 TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            self._bar = Progress(
+                TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+                TextColumn("{task.fields[articles]:,} articles, {task.fields[rate]:,.0f}/s"),
+                TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                console=self.console or Console(stderr=True), transient=True,
+            )
             self._bar.__enter__()
-            self._task = self._bar.add_task("indexing", total=None)
+            self._task = self._bar.add_task("indexing", total=self.total, articles=0, rate=0.0)
+            self._started = time.monotonic()
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -205,7 +229,13 @@ class _Progress:
 
     def advance(self, _: Decision | Skipped) -> None:
         if self._bar is not None:
-            self._bar.advance(self._task)
+            self.articles += 1
+            rate = self.articles / max(time.monotonic() - self._started, 1e-3)
+            self._bar.update(self._task, articles=self.articles, rate=rate)
+
+    def read(self, n: int) -> None:
+        if self._bar is not None and n:
+            self._bar.advance(self._task, n)
 
     def print(self, message: str) -> None:
         if self._bar is not None:

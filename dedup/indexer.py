@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -70,25 +71,48 @@ def index_sources(
     batch_size: int = 500,
     on_problem: Callable[[Problem], None] | None = None,
     on_decision: Callable[[Decision | Skipped], None] | None = None,
+    on_bytes: Callable[[int], None] | None = None,
 ) -> RunSummary:
-    """Index every article under ``paths`` ("-" reads JSON lines from ``stdin``)."""
-    run = _Run(index, list(paths), stdin, on_problem)
+    """Index every article under ``paths`` ("-" reads JSON lines from ``stdin``).
+
+    ``on_bytes(n)`` is told of every ``n`` bytes of the files read (an unchanged file's
+    size at once), so that a progress bar over :func:`source_bytes` reaches its end.
+    """
+    run = _Run(index, list(paths), stdin, on_problem, on_bytes)
     return run.execute(workers, batch_size, on_decision)
+
+
+def source_bytes(paths: Iterable[str]) -> int | None:
+    """The bytes of all files under ``paths`` (a scan without reading them); None with
+    standard input, whose size is not known in advance."""
+    total = 0
+    for item in scan(paths):
+        if isinstance(item, SourceFile):
+            if item.key == "-":
+                return None
+            total += item.size
+    return total
 
 
 class _Run:
     def __init__(
         self, index: Index, paths: list[str], stdin: BinaryIO | None,
         on_problem: Callable[[Problem], None] | None,
+        on_bytes: Callable[[int], None] | None = None,
     ) -> None:
         self.index = index
         self.paths = paths
         self.stdin = stdin
         self.on_problem = on_problem
+        self.on_bytes = on_bytes or (lambda n: None)
         self.summary = RunSummary(run=index.begin_run(paths))
         self.pending: list[_Pending] = []
         self.seen: dict[str, str] = {}  # article id -> the file it was first read from
         self.read_seconds = 0.0
+        self.position = 0  # articles read so far, in stream order
+        # (position, bytes): bytes read up to the article at that position, told to on_bytes
+        # once its decision is out, so that progress follows what is done, not what is read.
+        self.marks: deque[tuple[int, int]] = deque()
 
     def problem(self, p: Problem) -> None:
         self.summary.problems.append(p)
@@ -125,6 +149,8 @@ class _Run:
                         setattr(summary, decision.status, getattr(summary, decision.status) + 1)
                 if on_decision is not None:
                     on_decision(decision)
+                while self.marks and self.marks[0][0] <= done:
+                    self.on_bytes(self.marks.popleft()[1])
                 while self.pending and self.pending[0].last <= done:
                     ready.append(self.pending.pop(0))
                 if len(ready) >= batch_size:
@@ -132,6 +158,8 @@ class _Run:
                     ready = []
             # The rest, and files whose records were all problems.
             summary.removed += _finish_files(index, ready + self.pending)
+            while self.marks:
+                self.on_bytes(self.marks.popleft()[1])
             status = "completed"
         finally:
             if status != "completed":  # read ahead of what was committed: count what was
@@ -153,55 +181,63 @@ class _Run:
 
         Files are streamed, never loaded whole, and hashed as they are read.
         """
-        position = 0
         for item in scan(self.paths):
             if isinstance(item, Problem):
                 self.problem(item)
-                continue
-            if self.unchanged(item):
-                continue
-            try:
-                stream = open_stream(item, self.stdin)
-            except SourceError as e:
-                self.problem(problem_from_error(item, e))
-                continue
-            ids: set[str] = set()
-            broken = False  # not recorded as read, so the next run reads it again
-            with stream:
-                records = parse_stream(item, stream)
-                while True:
-                    t0 = time.perf_counter()
-                    try:
-                        record = next(records, None)
-                    except Exception as e:  # a bug in reading: this file only, never the run
-                        log.exception("%s: reading failed", item.display)
-                        self.problem(Problem(item.display, f"could not be read ({type(e).__name__}: "
-                                             f"{e}); the rest of it skipped, to be read again"))
-                        broken = True
-                        break
-                    finally:
-                        self.read_seconds += time.perf_counter() - t0
-                    if record is None:
-                        break
-                    if isinstance(record, Problem):
-                        self.problem(record)
-                        continue
-                    first = self.seen.setdefault(record.id, item.display)
-                    if record.id in ids or first != item.display:
-                        where = "" if first == item.display else f" (first read from {first})"
-                        self.problem(Problem(
-                            item.display, f"duplicate id {record.id!r}{where}: the later record "
-                            "replaces the earlier one", line=None, skipped=False))
-                    ids.add(record.id)
-                    self.summary.read += 1
-                    position += 1
-                    # Its notes are problems reported by the source already (with the line).
-                    yield dataclasses.replace(record, origin=None if item.key == "-" else item.key,
-                                              notes=())
-                digest = stream.hexdigest()
-            self.summary.files += 1
-            if item.key != "-" and not broken:
-                self.pending.append(_Pending(item, digest, ids, position))
+            elif self.unchanged(item):
+                self.on_bytes(item.size)
+            else:
+                yield from self._file(item)
+
+    def _file(self, item: SourceFile) -> Iterator[Article]:
+        """The articles of one file; queued as pending once read to its end."""
+        try:
+            stream = open_stream(item, self.stdin)
+        except SourceError as e:
+            self.problem(problem_from_error(item, e))
+            self.on_bytes(item.size)
+            return
+        ids: set[str] = set()
+        reported = 0  # bytes of this file told to on_bytes
+        broken = False  # not recorded as read, so the next run reads it again
+        with stream:
+            records = parse_stream(item, stream)
+            while True:
+                t0 = time.perf_counter()
+                try:
+                    record = next(records, None)
+                except Exception as e:  # a bug in reading: this file only, never the run
+                    log.exception("%s: reading failed", item.display)
+                    self.problem(Problem(item.display, f"could not be read ({type(e).__name__}: "
+                                         f"{e}); the rest of it skipped, to be read again"))
+                    broken = True
+                    break
+                finally:
+                    self.read_seconds += time.perf_counter() - t0
+                if record is None:
+                    break
+                if isinstance(record, Problem):
+                    self.problem(record)
+                    continue
+                first = self.seen.setdefault(record.id, item.display)
+                if record.id in ids or first != item.display:
+                    where = "" if first == item.display else f" (first read from {first})"
+                    self.problem(Problem(
+                        item.display, f"duplicate id {record.id!r}{where}: the later record "
+                        "replaces the earlier one", line=None, skipped=False))
+                ids.add(record.id)
+                self.summary.read += 1
+                self.position += 1
+                self.marks.append((self.position, stream.bytes_read - reported))
+                reported = stream.bytes_read
+                # Its notes are problems reported by the source already (with the line).
+                yield dataclasses.replace(record, origin=None if item.key == "-" else item.key,
+                                          notes=())
+            digest = stream.hexdigest()
+            self.marks.append((self.position, max(stream.bytes_read, item.size) - reported))
+        self.summary.files += 1
+        if item.key != "-" and not broken:
+            self.pending.append(_Pending(item, digest, ids, self.position))
 
     def unchanged(self, item: SourceFile) -> bool:
         """Whether the file has the size and modification time recorded when it was read."""

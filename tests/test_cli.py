@@ -300,3 +300,35 @@ def test_no_stories_detects_copies_only_and_the_database_keeps_the_choice(
     assert "enabled: False -> True" in again.output
     kept = runner.invoke(cli, ["index", str(SEEDS), "--db", str(db_path), "--json"])
     assert kept.exit_code == 0, kept.output
+
+
+def test_progress_runs_over_the_bytes_of_the_files_to_the_end(tmp_path: Path, rng: random.Random) -> None:
+    import io
+
+    from rich.console import Console
+
+    from dedup import Index
+    from dedup.cli import _Progress
+    from dedup.indexer import index_sources, source_bytes
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for i in range(12):
+        (pages / f"{i}.txt").write_text(textgen.article(rng, 150), encoding="utf-8")
+    (pages / "feed.jsonl").write_text("".join(
+        json.dumps({"id": f"r{i}", "text": textgen.article(rng, 100)}) + "\n" for i in range(5)),
+        encoding="utf-8")
+    total = source_bytes([str(pages)])
+    assert total == sum(p.stat().st_size for p in pages.iterdir())
+    assert source_bytes(["-"]) is None
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=120)
+    for run in range(2):  # the second run skips every file as unchanged, and still ends
+        seen: list[int] = []
+        with Index.open(tmp_path / "p.db") as index, _Progress(True, total, console) as bar:
+            index_sources(index, [str(pages)], on_decision=bar.advance,
+                          on_bytes=lambda n: (seen.append(n), bar.read(n)))
+            task = bar._bar.tasks[0]
+            assert task.completed == task.total == total and sum(seen) == total
+            assert bar.articles == (17 if run == 0 else 0)
+    assert "articles" in screen.getvalue() and "ETA" in screen.getvalue()
