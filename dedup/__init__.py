@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, Any
 
 from dedup.article import Article
 from dedup.decision import Decision, Match, Skipped
@@ -19,8 +20,10 @@ from dedup.errors import (
     StoreError,
     UnknownArticle,
 )
-from dedup.index import Index
 from dedup.params import Params
+
+if TYPE_CHECKING:
+    from dedup.index import Index
 
 __version__ = "0.1.0"
 
@@ -41,3 +44,14 @@ __all__ = [
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+
+def __getattr__(name: str) -> Any:
+    """``Index`` is imported on first use: it brings NumPy, datasketch and the extractor,
+    which commands that only read the store (``dedup stats``, ``--version``) never need."""
+    if name == "Index":
+        from dedup.index import Index
+
+        globals()["Index"] = Index
+        return Index
+    raise AttributeError(f"module 'dedup' has no attribute {name!r}")

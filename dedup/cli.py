@@ -11,20 +11,20 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
 from dedup import __version__
 from dedup.article import parse_published
-from dedup.decision import Decision, Skipped
 from dedup.errors import DedupError
-from dedup.extract.flat import host_of
-from dedup.index import Index
-from dedup.params import Params
-from dedup.sources import Problem
-from dedup.store import Store
-from dedup.stories import StoryParams
+
+# Commands import what they need when they run: `dedup --version` and the reading commands
+# start without NumPy, datasketch, trafilatura or the rarity model.
+if TYPE_CHECKING:
+    from dedup.decision import Decision, Skipped
+    from dedup.sources import Problem
+    from dedup.store import Store
 
 DEFAULT_DB = "dedup.db"
 _ABOUT_ARTICLE = re.compile(r"^article '(?:[^'\\]|\\.)*': ")
@@ -53,6 +53,8 @@ def _existing(db: str) -> Iterator[Store]:
     if not Path(db).is_file():
         raise click.ClickException(f"no index at {db!r}; build one with `dedup index PATH --db {db}`")
     with _library_errors():
+        from dedup.store import Store
+
         store = Store(db)
     try:
         yield store
@@ -103,6 +105,9 @@ def index(paths: tuple[str, ...], db: str, workers: int, batch_size: int, quiet:
         if not quiet:
             where = f"{p.source}:{p.line}" if p.line else p.source
             progress.print(f"warning: {where}: {p.reason}")
+
+    from dedup.index import Index
+    from dedup.stories import StoryParams
 
     story_params = None if stories is None else StoryParams(enabled=stories)
     with _library_errors(), Index.open(db, story_params=story_params) as idx:
@@ -165,6 +170,8 @@ def _outlet(source: str | None) -> str:
     if not source:
         return "unknown outlet"
     if source.startswith(("http://", "https://")):
+        from dedup.extract.flat import host_of
+
         return host_of(source) or source
     return source
 
@@ -368,6 +375,8 @@ def explain(first: str, second: str, db: str) -> None:
     """Explain how two articles compare: copies (Jaccard, containment, shared passages)
     and story (salient-term score, shared terms and quotes, date gap)."""
     from dedup.explain import explain as explain_pair
+    from dedup.params import Params
+    from dedup.stories import StoryParams
 
     with _existing(db) as store, _library_errors():
         p = store.params() or Params()
@@ -426,7 +435,7 @@ def stats(db: str) -> None:
 def extract(paths: tuple[str, ...]) -> None:
     """Print what extraction makes of each article in PATHS, one JSON object a line."""
     from dedup.extract import Extractor
-    from dedup.sources import parse, read_bytes, scan
+    from dedup.sources import Problem, parse, read_bytes, scan
 
     extractor = Extractor()
     stdin = sys.stdin.buffer

@@ -326,9 +326,26 @@ def test_progress_runs_over_the_bytes_of_the_files_to_the_end(tmp_path: Path, rn
     for run in range(2):  # the second run skips every file as unchanged, and still ends
         seen: list[int] = []
         with Index.open(tmp_path / "p.db") as index, _Progress(True, total, console) as bar:
-            index_sources(index, [str(pages)], on_decision=bar.advance,
-                          on_bytes=lambda n: (seen.append(n), bar.read(n)))
+
+            def told(n: int, seen: list[int] = seen, bar: _Progress = bar) -> None:
+                seen.append(n)
+                bar.read(n)
+
+            index_sources(index, [str(pages)], on_decision=bar.advance, on_bytes=told)
             task = bar._bar.tasks[0]
             assert task.completed == task.total == total and sum(seen) == total
             assert bar.articles == (17 if run == 0 else 0)
     assert "articles" in screen.getvalue() and "ETA" in screen.getvalue()
+
+
+def test_the_cli_starts_without_the_heavy_modules() -> None:
+    """`dedup --version` and the reading commands start in a fraction of a second: the CLI
+    module imports no NumPy, datasketch, trafilatura or rarity model until a command needs
+    them (docs/cli.md gives the start-up times)."""
+    import subprocess
+    import sys
+
+    heavy = ("numpy", "datasketch", "trafilatura", "wordfreq", "scipy", "dedup.index")
+    code = f"import sys, dedup.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert out.stdout.strip() == "[]"
