@@ -253,6 +253,24 @@ class _Progress:
 
 @cli.command()
 @db_option
+@click.option("--force", is_flag=True,
+              help="Add dedup's tables to an existing SQLite file of another application.")
+@click.option("--stories/--no-stories", default=None,
+              help="Group rewrites into stories (the default), or detect copies only.")
+def init(db: str, force: bool, stories: bool | None) -> None:
+    """Create an empty index in --db (dedup index does so too). An existing file that is
+    not a dedup index is refused unless --force."""
+    from dedup.index import Index
+    from dedup.stories import StoryParams
+
+    story_params = None if stories is None else StoryParams(enabled=stories)
+    with _library_errors(), Index.open(db, story_params=story_params, force=force) as idx:
+        n = len(idx)
+    click.echo(f"{db}: a dedup index of {_plural(n, 'article')}")
+
+
+@cli.command()
+@db_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl",
               show_default=True, help="Output format.")
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",

@@ -20,6 +20,10 @@ class IndexBusy(StoreError):
     :class:`~dedup.Index` open in this one): one writer at a time."""
 
 
+class ForeignDatabase(StoreError):
+    """The file is another application's SQLite database; dedup leaves it untouched."""
+
+
 class ArticleError(DedupError, ValueError):
     """One article cannot be indexed (no id, no text, empty body...); the run goes on."""
 

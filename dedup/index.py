@@ -79,6 +79,8 @@ class Index:
         path: str | Path | None = None,
         params: Params | None = None,
         story_params: StoryParams | None = None,
+        *,
+        force: bool = False,
     ) -> Index:
         """Open (or create) the index in the SQLite file ``path``; ``None`` keeps it in memory.
 
@@ -86,9 +88,11 @@ class Index:
         file again (in this process or another) raises :class:`~dedup.errors.IndexBusy`.
 
         An existing index keeps its sketch parameters (and the story tier's): passing
-        others raises :class:`~dedup.errors.ConfigMismatch` naming what differs.
+        others raises :class:`~dedup.errors.ConfigMismatch` naming what differs. Another
+        application's SQLite file raises :class:`~dedup.errors.ForeignDatabase`, untouched,
+        unless ``force`` (then dedup's tables are added to it).
         """
-        store = Store(path, writer=True)
+        store = Store(path, writer=True, force=force)
         try:
             where = f"the index {str(path)!r}"
             stored = store.params()

@@ -35,12 +35,13 @@ import numpy as np
 import numpy.typing as npt
 import sqlite_utils
 
-from dedup.errors import IndexBusy, StoreError
+from dedup.errors import ForeignDatabase, IndexBusy, StoreError
 from dedup.params import Params
 
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
+APPLICATION_ID = 0x64647570  # "ddup" in the SQLite header: this file is a dedup index
 
 _TABLES: dict[str, tuple[dict[str, Any], str | tuple[str, ...]]] = {
     "texts": (
@@ -110,9 +111,12 @@ class Store:
     (the CLI's reading commands) take no lock; SQLite's WAL lets them read while one writes.
     """
 
-    def __init__(self, path: str | Path | None, *, writer: bool = False) -> None:
+    def __init__(self, path: str | Path | None, *, writer: bool = False, force: bool = False) -> None:
         self.path = None if path is None else Path(path)
         self._lock: int | None = None
+        if self.path is not None and not self.path.parent.is_dir():
+            raise StoreError(f"cannot create the database {str(self.path)!r}: the folder "
+                             f"{str(self.path.parent)!r} does not exist")
         if writer and self.path is not None:
             self._lock = _writer_lock(self.path)
         try:
@@ -120,12 +124,15 @@ class Store:
                 conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
             else:
                 conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
+                self._check_owner(conn, force)  # before anything below changes the file
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=OFF")
             self.db = sqlite_utils.Database(conn)
             self.conn = conn
             self._create()
+            if writer and conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # new, or made before the mark
         except sqlite3.Error as e:
             self._unlock()
             raise StoreError(
@@ -133,6 +140,35 @@ class Store:
                 "check the path and that the file is a dedup SQLite database"
             ) from e
         self._depth = 0
+
+    def _check_owner(self, conn: sqlite3.Connection, force: bool) -> None:
+        """Refuse, untouched, a SQLite file of another application: one with tables but
+        neither dedup's application id nor (for databases made before it) dedup's config."""
+        if conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID:
+            return
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name")]
+        if not tables:
+            return  # a new (or empty) database
+        if "config" in tables and conn.execute(
+                "SELECT 1 FROM config WHERE key = 'schema_version'").fetchone():
+            return  # dedup's, made before the application id
+        clash = [t for t in tables if t in _TABLES]
+        if force and not clash:
+            return
+        conn.close()
+        self._unlock()
+        shown = ", ".join(tables[:6]) + (", ..." if len(tables) > 6 else "")
+        if force:
+            raise ForeignDatabase(
+                f"{str(self.path)!r} already has tables named as dedup's ({', '.join(clash)}); "
+                "dedup leaves it as it is: use another --db")
+        raise ForeignDatabase(
+            f"{str(self.path)!r} is another application's SQLite database (tables: {shown}); "
+            "dedup leaves it as it is. Use another --db, or add dedup's tables to it with "
+            f"`dedup init --force --db {self.path}`"
+        )
 
     def _create(self) -> None:
         existing = set(self.db.table_names())

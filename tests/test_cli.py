@@ -349,3 +349,70 @@ def test_the_cli_starts_without_the_heavy_modules() -> None:
     code = f"import sys, dedup.cli; print([m for m in {heavy!r} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     assert out.stdout.strip() == "[]"
+
+
+def _foreign(path: Path, table: str = "articles") -> bytes:
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"CREATE TABLE {table} (slug TEXT, body TEXT)")
+        conn.execute(f"INSERT INTO {table} VALUES ('a', 'b')")
+    conn.close()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("command", [["index", str(SEEDS)], ["stats"], ["export"], ["clusters"]])
+def test_another_applications_database_is_refused_untouched(
+    runner: CliRunner, tmp_path: Path, command: list[str],
+) -> None:
+    db = tmp_path / "app.db"
+    before = _foreign(db)
+    result = runner.invoke(cli, [*command, "--db", str(db)])
+    assert result.exit_code == 1
+    assert "another application's SQLite database (tables: articles)" in result.output
+    assert "dedup init --force" in result.output and "Traceback" not in result.output
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.db"]  # no -wal, no -shm
+
+
+def test_init_force_adds_dedups_tables_and_then_index_works(runner: CliRunner, tmp_path: Path) -> None:
+    import sqlite3
+
+    clashing = tmp_path / "clash.db"
+    before = _foreign(clashing)
+    refused = runner.invoke(cli, ["init", "--force", "--db", str(clashing)])
+    assert refused.exit_code == 1 and "tables named as dedup's (articles)" in refused.output
+    assert clashing.read_bytes() == before
+    db = tmp_path / "app.db"
+    _foreign(db, "posts")
+    assert runner.invoke(cli, ["init", "--db", str(db)]).exit_code == 1
+    done = runner.invoke(cli, ["init", "--force", "--db", str(db)])
+    assert done.exit_code == 0 and "a dedup index of 0 articles" in done.output
+    assert runner.invoke(cli, ["index", str(SEEDS), "--db", str(db)]).exit_code == 0
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == 0x64647570
+        assert conn.execute("SELECT * FROM posts").fetchall() == [("a", "b")]  # left as it was
+
+
+def test_a_dedup_database_made_before_the_mark_is_still_opened(tmp_path: Path) -> None:
+    import sqlite3
+
+    from dedup import Index
+
+    db = tmp_path / "old.db"
+    with Index.open(db):
+        pass
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA application_id = 0")  # as every database made before the mark
+    conn.close()
+    with Index.open(db):  # recognised by its config, and marked
+        pass
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == 0x64647570
+
+
+def test_a_database_in_a_missing_folder_says_the_folder_is_missing(
+    runner: CliRunner, tmp_path: Path,
+) -> None:
+    result = runner.invoke(cli, ["index", str(SEEDS), "--db", str(tmp_path / "nope" / "x.db")])
+    assert result.exit_code == 1 and f"the folder {str(tmp_path / 'nope')!r} does not exist" in result.output
