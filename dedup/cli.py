@@ -276,7 +276,8 @@ def init(db: str, force: bool, stories: bool | None) -> None:
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
               help="Output file (default: stdout).")
 def export(db: str, fmt: str, output: TextIO) -> None:
-    """Write one record per article: copy group, story, canonical, relation, similarity."""
+    """Write one record per article: its story and copy group, and for each the canonical,
+    the article's relation to it and their similarity (README: the export's fields)."""
     from dedup.export import FIELDS, export_records
 
     with _existing(db) as store:

@@ -1,9 +1,16 @@
 """Export: one flat record per article, for the aggregator's own tables (JSON lines or CSV).
 
-``relation`` says how an article stands to the canonical of its story: ``canonical`` (it is
-the one shown), ``exact`` (same normalised body), ``near`` (in its copy group), ``story``
-(another version of the same story), ``unique`` (alone). ``similarity`` is the shingle
-Jaccard with the canonical's text (null for the canonical and for unique articles).
+Two questions, two sets of fields:
+
+- *Show one per story* (the event, however many outlets rewrote it): ``canonical``,
+  ``relation`` and ``similarity``. ``relation`` says how an article stands to the
+  canonical of its story: ``canonical`` (it is the one shown), ``exact`` (same normalised
+  body), ``near`` (in the canonical's copy group), ``story`` (another version of the same
+  story), ``unique`` (alone in its story). ``similarity`` is the shingle Jaccard with the
+  canonical's text (null for the canonical and for unique articles).
+- *Show one per copy group* (the same text, syndicated or lightly edited):
+  ``copy_canonical``, ``copy_relation`` (``canonical``, ``exact``, ``near``, ``unique``)
+  and ``copy_similarity``, the same against the canonical of the article's copy group.
 """
 
 from __future__ import annotations
@@ -20,14 +27,18 @@ from dedup.verify import overlap
 FIELDS = (
     "id", "path", "title", "source", "url", "published", "copy", "story",
     "is_canonical", "canonical", "relation", "similarity",
+    "copy_canonical", "copy_relation", "copy_similarity",
 )
 
 _SQL = """
 SELECT a.id, a.path, a.title, a.source, a.url, a.published, a.copy, a.story, a.text,
-       s.canonical, s.size, ca.text AS canonical_text, ca.copy AS canonical_copy
+       s.canonical, s.size, ca.text AS canonical_text, ca.copy AS canonical_copy,
+       c.canonical AS copy_canonical, c.size AS copy_size, cc.text AS copy_canonical_text
 FROM articles a
 JOIN stories s ON s.id = a.story
 LEFT JOIN articles ca ON ca.id = s.canonical
+JOIN clusters c ON c.id = a.copy
+LEFT JOIN articles cc ON cc.id = c.canonical
 ORDER BY a.story, a.copy, a.rowid
 """
 
@@ -41,6 +52,13 @@ def export_records(
     names = [d[0] for d in cursor.description]
     for values in cursor:
         row = dict(zip(names, values, strict=True))
+        jaccard: dict[int, float] = {}  # by the other text: one overlap however often asked
+
+        def similar(other: int, row: dict[str, Any] = row, jaccard: dict[int, float] = jaccard) -> float:
+            if other not in jaccard:
+                jaccard[other] = round(overlap(shingles(row["text"]), shingles(other)).jaccard, 4)
+            return jaccard[other]
+
         is_canonical = row["id"] == row["canonical"]
         similarity: float | None = None
         if row["size"] == 1:
@@ -51,11 +69,21 @@ def export_records(
             relation, similarity = "exact", 1.0
         else:
             relation = "near" if row["copy"] == row["canonical_copy"] else "story"
-            o = overlap(shingles(row["text"]), shingles(row["canonical_text"]))
-            similarity = round(o.jaccard, 4)
+            similarity = similar(row["canonical_text"])
+        copy_similarity: float | None = None
+        if row["copy_size"] == 1:
+            copy_relation = "unique"
+        elif row["id"] == row["copy_canonical"]:
+            copy_relation = "canonical"
+        elif row["text"] == row["copy_canonical_text"]:
+            copy_relation, copy_similarity = "exact", 1.0
+        else:
+            copy_relation, copy_similarity = "near", similar(row["copy_canonical_text"])
         yield {
             "id": row["id"], "path": row["path"], "title": row["title"],
             "source": row["source"], "url": row["url"], "published": row["published"],
             "copy": row["copy"], "story": row["story"], "is_canonical": is_canonical,
             "canonical": row["canonical"], "relation": relation, "similarity": similarity,
+            "copy_canonical": row["copy_canonical"], "copy_relation": copy_relation,
+            "copy_similarity": copy_similarity,
         }

@@ -416,3 +416,28 @@ def test_a_database_in_a_missing_folder_says_the_folder_is_missing(
 ) -> None:
     result = runner.invoke(cli, ["index", str(SEEDS), "--db", str(tmp_path / "nope" / "x.db")])
     assert result.exit_code == 1 and f"the folder {str(tmp_path / 'nope')!r} does not exist" in result.output
+
+
+def test_export_answers_one_per_story_and_one_per_copy_group(runner: CliRunner, tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for page in SEEDS.glob("0*.txt"):
+        shutil.copy(page, folder / page.name)
+    shutil.copy(SEEDS / "001_049fdeccea105af2.txt", folder / "zz-copy-of-001.txt")
+    db = tmp_path / "e.db"
+    assert runner.invoke(cli, ["index", str(folder), "--db", str(db)]).exit_code == 0
+    out = runner.invoke(cli, ["export", "--db", str(db)]).output
+    records = {r["id"]: r for r in map(json.loads, out.splitlines())}
+    copy, original = records["zz-copy-of-001.txt"], records["001_049fdeccea105af2.txt"]
+    # One per story: the story's canonical is 003, a rewrite; the copy is "another version".
+    assert copy["canonical"] == "003_56cc465d1d7b337e.txt" and copy["relation"] == "story"
+    # One per copy group: 001 and its copy are one group, the copy an exact copy of 001.
+    assert copy["copy_canonical"] == original["copy_canonical"] == "001_049fdeccea105af2.txt"
+    assert (copy["copy_relation"], copy["copy_similarity"]) == ("exact", 1.0)
+    assert (original["copy_relation"], original["copy_similarity"]) == ("canonical", None)
+    alone = records["000_67a82daef0a26632.txt"]
+    assert (alone["copy_relation"], alone["relation"]) == ("unique", "unique")
+    csv_out = runner.invoke(cli, ["export", "--db", str(db), "--format", "csv"]).output
+    assert csv_out.splitlines()[0].endswith("similarity,copy_canonical,copy_relation,copy_similarity")
