@@ -85,8 +85,11 @@ def cli() -> None:
               help="Group rewrites into stories (the default), or detect copies only: no "
                    "story tier, each story is then a copy group (docs/stories.md gives the "
                    "cost). Set when the database is created; a database keeps its choice.")
+@click.option("--prune-missing", is_flag=True,
+              help="Also remove the articles of files an earlier run read under PATHS that "
+                   "are gone now (deleted or moved away).")
 def index(paths: tuple[str, ...], db: str, workers: int, batch_size: int, quiet: bool,
-          as_json: bool, stories: bool | None) -> None:
+          as_json: bool, stories: bool | None, prune_missing: bool) -> None:
     """Index PATHS: folders (recursive), files, or - for JSON lines on stdin.
 
     Reads .txt, .html, .htm, .json and .jsonl files, each optionally gzipped. Files
@@ -116,7 +119,7 @@ def index(paths: tuple[str, ...], db: str, workers: int, batch_size: int, quiet:
                 summary = index_sources(
                     idx, paths, workers=workers, batch_size=batch_size,
                     stdin=sys.stdin.buffer, on_problem=warn, on_decision=progress.advance,
-                    on_bytes=progress.read,
+                    on_bytes=progress.read, prune_missing=prune_missing,
                 )
         except KeyboardInterrupt:
             run = idx.store.last_run() or {}
@@ -145,6 +148,8 @@ def _print_summary(s: Any, db: str) -> None:
         f"new {s.new}, exact copies {s.exact}, near copies {s.near}, other versions of a "
         f"story {s.story}, unchanged {s.unchanged}, removed {s.removed}, skipped {s.skipped}"
     )
+    if s.missing_files:
+        click.echo(f"pruned {_plural(s.missing_files, 'missing file')}")
     click.echo(f"copy groups {s.clusters}, stories {s.stories} in {db}; {s.seconds:.2f} s")
     for label, skipped in (("skipped", True), ("warnings", False)):
         reasons = Counter(_reason_kind(p.reason) for p in s.problems if p.skipped == skipped)
@@ -249,6 +254,30 @@ class _Progress:
             self._bar.console.print(message, markup=False, highlight=False)
         else:
             click.echo(message, err=True)
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, required=True)
+@db_option
+def remove(ids: tuple[str, ...], db: str) -> None:
+    """Take articles out of the index by id: their copy groups and stories are recomputed
+    (split where they held them together). A file unchanged since it was read is not read
+    again, so its removed articles stay out until the file changes."""
+    from dedup.errors import UnknownArticle
+    from dedup.index import Index
+
+    if not Path(db).is_file():
+        raise click.ClickException(f"no index at {db!r}; build one with `dedup index PATH --db {db}`")
+    unknown = []
+    with _library_errors(), Index.open(db) as idx:
+        for aid in ids:
+            try:
+                idx.remove(aid)
+            except UnknownArticle:
+                unknown.append(aid)
+    click.echo(f"removed {_plural(len(ids) - len(unknown), 'article')} from {db}")
+    if unknown:
+        raise click.ClickException("no article " + ", ".join(map(repr, unknown)) + f" in {db}")
 
 
 @cli.command()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -42,6 +43,7 @@ class RunSummary:
     story: int = 0
     unchanged: int = 0
     removed: int = 0
+    missing_files: int = 0  # files of earlier runs gone now, whose articles were pruned
     clusters: int = 0
     stories: int = 0
     seconds: float = 0.0
@@ -72,14 +74,18 @@ def index_sources(
     on_problem: Callable[[Problem], None] | None = None,
     on_decision: Callable[[Decision | Skipped], None] | None = None,
     on_bytes: Callable[[int], None] | None = None,
+    prune_missing: bool = False,
 ) -> RunSummary:
     """Index every article under ``paths`` ("-" reads JSON lines from ``stdin``).
+
+    With ``prune_missing``, the articles of files read by an earlier run that are gone from
+    under ``paths`` now (deleted, moved away) are removed too, counted in ``removed``.
 
     ``on_bytes(n)`` is told of every ``n`` bytes of the files read (an unchanged file's
     size at once), so that a progress bar over :func:`source_bytes` reaches its end.
     """
     run = _Run(index, list(paths), stdin, on_problem, on_bytes)
-    return run.execute(workers, batch_size, on_decision)
+    return run.execute(workers, batch_size, on_decision, prune_missing)
 
 
 def source_bytes(paths: Iterable[str]) -> int | None:
@@ -129,8 +135,19 @@ class _Run:
             reason = f"article {aid!r}: {reason}"
         return Problem(source, f"{reason}, skipped" if skipped else reason, skipped=skipped)
 
+    def count(self, decision: Decision | Skipped) -> None:
+        """A decision in the summary: its status counted, its warnings as problems."""
+        if isinstance(decision, Skipped):
+            self.problem(self.about(decision.id, decision.reason, skipped=True))
+            return
+        for warning in decision.warnings:
+            self.problem(self.about(decision.id, warning, skipped=False))
+        if decision.status in ("new", "exact", "near", "story", "unchanged"):
+            setattr(self.summary, decision.status, getattr(self.summary, decision.status) + 1)
+
     def execute(
-        self, workers: int, batch_size: int, on_decision: Callable[[Decision | Skipped], None] | None
+        self, workers: int, batch_size: int, on_decision: Callable[[Decision | Skipped], None] | None,
+        prune_missing: bool = False,
     ) -> RunSummary:
         started = time.perf_counter()
         summary, index = self.summary, self.index
@@ -140,13 +157,7 @@ class _Run:
         try:
             for decision in index.add_many(self.articles(), batch_size=batch_size, workers=workers):
                 done += 1
-                if isinstance(decision, Skipped):
-                    self.problem(self.about(decision.id, decision.reason, skipped=True))
-                else:
-                    for warning in decision.warnings:
-                        self.problem(self.about(decision.id, warning, skipped=False))
-                    if decision.status in ("new", "exact", "near", "story", "unchanged"):
-                        setattr(summary, decision.status, getattr(summary, decision.status) + 1)
+                self.count(decision)
                 if on_decision is not None:
                     on_decision(decision)
                 while self.marks and self.marks[0][0] <= done:
@@ -160,6 +171,8 @@ class _Run:
             summary.removed += _finish_files(index, ready + self.pending)
             while self.marks:
                 self.on_bytes(self.marks.popleft()[1])
+            if prune_missing:
+                summary.removed += self.prune()
             status = "completed"
         finally:
             if status != "completed":  # read ahead of what was committed: count what was
@@ -238,6 +251,26 @@ class _Run:
         self.summary.files += 1
         if item.key != "-" and not broken:
             self.pending.append(_Pending(item, digest, ids, self.position))
+
+    def prune(self) -> int:
+        """Remove the articles of recorded files under the run's paths that are gone now."""
+        roots = [os.path.realpath(p) for p in self.paths if p != "-"]
+        gone = [
+            str(key) for (key,) in self.index.store.execute("SELECT key FROM files")
+            if any(key == root or key.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+            and not os.path.lexists(key)
+        ]
+        removed = 0
+        for key in gone:
+            ids = [str(r[0]) for r in self.index.store.execute(
+                "SELECT id FROM articles WHERE file = ?", (key,))]
+            for aid in ids:
+                self.index.remove(aid)
+            with self.index.store.transaction():
+                self.index.store.execute("DELETE FROM files WHERE key = ?", (key,))
+            removed += len(ids)
+            self.summary.missing_files += 1
+        return removed
 
     def unchanged(self, item: SourceFile) -> bool:
         """Whether the file has the size and modification time recorded when it was read."""

@@ -441,3 +441,45 @@ def test_export_answers_one_per_story_and_one_per_copy_group(runner: CliRunner, 
     assert (alone["copy_relation"], alone["relation"]) == ("unique", "unique")
     csv_out = runner.invoke(cli, ["export", "--db", str(db), "--format", "csv"]).output
     assert csv_out.splitlines()[0].endswith("similarity,copy_canonical,copy_relation,copy_similarity")
+
+
+def test_prune_missing_removes_the_articles_of_deleted_files(
+    runner: CliRunner, tmp_path: Path, rng: random.Random,
+) -> None:
+    from tests.test_crash import _check_consistent
+
+    pages = tmp_path / "pages"
+    (pages / "sub").mkdir(parents=True)
+    base = textgen.article(rng, 300)
+    texts = {"a.txt": base, "sub/b.txt": textgen.edit(rng, base, 0.03), "c.txt": textgen.article(rng, 300)}
+    for rel, text in texts.items():
+        (pages / rel).write_text(text, encoding="utf-8")
+    db = tmp_path / "p.db"
+    assert runner.invoke(cli, ["index", str(pages), "--db", str(db)]).exit_code == 0
+    (pages / "a.txt").unlink()  # the canonical of the copy group a + sub/b
+    kept = runner.invoke(cli, ["index", str(pages), "--db", str(db), "--json"])
+    assert json.loads(kept.output)["removed"] == 0 and _check_consistent(db) == 3  # not asked
+    pruned = runner.invoke(cli, ["index", str(pages), "--db", str(db), "--prune-missing"])
+    assert pruned.exit_code == 0, pruned.output
+    assert "removed 1," in pruned.output and "pruned 1 missing file" in pruned.output
+    assert _check_consistent(db) == 2
+    records = {r["id"]: r for r in map(json.loads, runner.invoke(
+        cli, ["export", "--db", str(db)]).output.splitlines())}
+    assert set(records) == {"sub/b.txt", "c.txt"}
+    assert records["sub/b.txt"]["copy_relation"] == "unique"  # its group is recomputed
+    again = runner.invoke(cli, ["index", str(pages), "--db", str(db), "--prune-missing", "--json"])
+    assert json.loads(again.output)["removed"] == 0
+
+
+def test_remove_takes_articles_out_and_names_unknown_ids(runner: CliRunner, seeds_db: Path) -> None:
+    from tests.test_crash import _check_consistent
+
+    result = runner.invoke(cli, ["remove", "003_56cc465d1d7b337e.txt", "--db", str(seeds_db)])
+    assert result.exit_code == 0 and "removed 1 article" in result.output
+    assert _check_consistent(seeds_db) == 4
+    stories = runner.invoke(cli, ["stories", "--db", str(seeds_db)]).output
+    assert "003_" not in stories and "story " in stories  # 001 and 004 still one story
+    missing = runner.invoke(cli, ["remove", "nope.txt", "003_56cc465d1d7b337e.txt", "--db", str(seeds_db)])
+    assert missing.exit_code == 1 and "no article 'nope.txt', '003_56cc465d1d7b337e.txt'" in missing.output
+    absent = runner.invoke(cli, ["remove", "x", "--db", str(seeds_db.parent / "none.db")])
+    assert absent.exit_code == 1 and "no index at" in absent.output
