@@ -20,7 +20,7 @@ EARLIEST = date(1900, 1, 1)
 LATEST = date(2100, 12, 31)
 """Publication and crawl dates outside these days are taken as unknown (a warning says so)."""
 
-_STR_FIELDS = ("text", "html", "title", "url", "source", "path", "origin")
+_STR_FIELDS = ("text", "html", "title", "url", "source", "path", "origin", "encoding")
 _DATE_FIELDS = ("published", "crawled_at")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -31,7 +31,7 @@ class Article:
 
     ``published`` is ISO 8601 as given (a date, or a date and time, with or without offset).
     ``crawled_at`` is the reference time for relative dates ("2 months ago") on the page.
-    ``origin``, ``extra`` and ``notes`` don't count in :attr:`content_hash`.
+    ``origin``, ``encoding``, ``extra`` and ``notes`` don't count in :attr:`content_hash`.
 
     Construction validates: ``id`` must be a non-blank string or an integer (integers
     become their decimal string, so ``12345`` and ``"12345"`` are one id); every other field
@@ -52,6 +52,8 @@ class Article:
     path: str | None = None
     crawled_at: str | None = None
     origin: str | None = None  # key of the source file it came from, for re-indexing changes
+    # How the source's bytes were read ("utf-8", "cp1252"...): about the file, not the article.
+    encoding: str | None = field(default=None, compare=False)
     extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
     notes: tuple[str, ...] = field(default=(), compare=False, hash=False)
 

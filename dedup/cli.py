@@ -393,7 +393,7 @@ def show(article_id: str, db: str, body: bool) -> None:
             "SELECT canonical FROM stories WHERE id = ?", (row["story"],)).fetchone()
         text = store.execute("SELECT body FROM texts WHERE id = ?", (row["text"],)).fetchone()
     for key in ("id", "path", "title", "source", "url", "published", "attribution", "dateline",
-                "byline", "method", "words"):
+                "byline", "method", "words", "encoding"):
         if row.get(key) not in (None, "", "[]"):
             click.echo(f"{key}: {row[key]}")
     if story_canonical and story_canonical[0] == article_id:

@@ -25,47 +25,95 @@ _META_CHARSET = re.compile(
 )
 # WHATWG: these labels mean windows-1252; codecs that are not page encodings are refused.
 _LATIN1_LABELS = frozenset({"iso8859-1", "ascii", "cp1252"})
+_LATIN_FAMILY = frozenset(("cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "cp1257",
+                           "iso8859_4", "iso8859_13", "cp1254", "iso8859_9", "iso8859_10",
+                           "iso8859_14", "iso8859_16"))
+# The legacy encodings of the WHATWG Encoding Standard, the ones pages are written in (left
+# out: DOS and Mac code pages, which charset-normalizer otherwise picks for English text
+# with a few bullets and quotes).
+WEB_ENCODINGS = (
+    "cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258",
+    "cp874", "iso8859_2", "iso8859_4", "iso8859_5", "iso8859_6", "iso8859_7", "iso8859_8",
+    "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16", "koi8_r", "koi8_u",
+    "gb18030", "gbk", "big5", "euc_jp", "iso2022_jp", "shift_jis", "euc_kr",
+)
+_MAX_CHAOS = 0.2  # charset-normalizer's mess ratio above which the bytes are not text
+_SURE_BYTES = 16  # non-ASCII bytes below which a guess is a guess (and says so)
+_HIGH = bytes(range(0x80, 0x100))
 _NOT_PAGE_CODECS = ("utf-8", "utf-16", "utf-32", "utf-7", "unicode", "raw-unicode", "punycode",
                     "idna", "undefined", "charmap")
 
 
-def decode(data: bytes, *, html: bool) -> tuple[str | None, str | None]:
-    """Text of a whole file, and the reason of a Problem: fatal when the text is None,
-    a warning otherwise."""
+def decode(data: bytes, *, html: bool) -> tuple[str | None, str | None, str]:
+    """Text of a whole file, the reason of a Problem (fatal when the text is None, a warning
+    otherwise, None when there is nothing to say) and the encoding it was read in."""
     if not data:
-        return None, "empty file, skipped"
+        return None, "empty file, skipped", "utf-8"
     if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) and not data.startswith(
             codecs.BOM_UTF32_LE):
         try:
-            return _non_blank(data.decode("utf-16"))
+            return (*_non_blank(data.decode("utf-16")), "utf-16")
         except UnicodeDecodeError:
             return None, ("starts with a UTF-16 byte-order mark but is not valid UTF-16 "
-                          "(re-save it as UTF-8), skipped")
+                          "(re-save it as UTF-8), skipped"), "utf-16"
     binary = binary_reason(data)
     if binary is not None:
-        return None, f"{binary}, skipped"
-    text, note = _decode_8bit(data.removeprefix(codecs.BOM_UTF8), html=html)
-    return (None, note) if text is None else _non_blank(text, note)
+        return None, f"{binary}, skipped", "binary"
+    text, note, encoding = _decode_8bit(data.removeprefix(codecs.BOM_UTF8), html=html)
+    return (None, note, encoding) if text is None else (*_non_blank(text, note), encoding)
 
 
-def _decode_8bit(data: bytes, *, html: bool) -> tuple[str | None, str | None]:
-    """UTF-8; else a page's declared charset; else UTF-8 with a few bytes replaced."""
+def _decode_8bit(data: bytes, *, html: bool) -> tuple[str | None, str | None, str]:
+    """UTF-8; else a page's declared charset; else UTF-8 with a few bytes replaced, when
+    the rest is UTF-8; else the legacy encoding the bytes read best in (charset-normalizer)."""
     text, bad = decode_utf8(data)
     if not bad:
-        return text, None
+        return text, None, "utf-8"
     declared = _declared_charset(data) if html else None
     if declared is not None:
         in_charset = _decode_declared(data, declared)
         if in_charset is not None:
-            return in_charset, None
-    if bad <= len(data) * REPLACEMENT_SHARE:
-        return text, replaced(bad, len(data))
+            return in_charset, None, declared
+    # Some bytes form UTF-8 characters: a UTF-8 file with a few stray bytes, not a legacy one.
+    utf8_elsewhere = bad < sum(1 for b in data if b >= 0x80)
+    if utf8_elsewhere and bad <= len(data) * REPLACEMENT_SHARE:
+        return text, replaced(bad, len(data)), "utf-8"
+    guess = _legacy(data)
+    if guess is not None:
+        legacy, encoding, sure = guess
+        note = None if sure else (f"not UTF-8; read as {encoding}, a guess (re-save it as "
+                                  "UTF-8 to be sure)")
+        return legacy, note, encoding
     share = 100 * bad / len(data)
     also = f" nor in its declared charset {declared!r}" if declared else ""
     hint = "re-save it as UTF-8" + (", or declare its charset in <meta charset>"
                                     if html and not declared else "")
-    return None, (f"not valid UTF-8{also} ({bad:,} of {len(data):,} bytes invalid, "
-                  f"{share:.0f} %; {hint}), skipped")
+    return None, (f"not valid UTF-8{also}, nor text in any encoding recognised ({bad:,} of "
+                  f"{len(data):,} bytes invalid, {share:.0f} %; {hint}), skipped"), "unknown"
+
+
+def _legacy(data: bytes) -> tuple[str, str, bool] | None:
+    """The text of non-UTF-8 bytes in the encoding charset-normalizer finds them most
+    readable in, the encoding, and whether the guess is sure; None when none reads as text.
+
+    Among the Latin single-byte encodings, which read most text alike, cp1252 (what
+    browsers take ISO-8859-1 and unlabelled pages for) wins whenever it reads the bytes.
+    """
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=list(WEB_ENCODINGS)).best()
+    if best is None or best.chaos > _MAX_CHAOS:
+        return None
+    # Neither the mess ratio nor the language coherence told right guesses from wrong ones
+    # on re-encoded pages (benchmarks/encodings.py); the number of bytes to judge by did.
+    sure = len(data) - len(data.translate(None, _HIGH)) >= _SURE_BYTES
+    encoding = codecs.lookup(best.encoding).name
+    if encoding in _LATIN_FAMILY:
+        try:
+            return data.decode("cp1252"), "cp1252", sure
+        except UnicodeDecodeError:
+            pass
+    return str(best), encoding, sure
 
 
 def _non_blank(text: str, note: str | None = None) -> tuple[str | None, str | None]:

@@ -464,11 +464,12 @@ class Index:
         self.store.execute(
             "INSERT INTO articles (id, path, title, source, url, published, attribution, "
             "dateline, byline, method, text, body_hash, words, copy, story, status, "
-            "content_hash, file, run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "content_hash, file, run, encoding) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (a.id, a.path, x.title or a.title, x.source or a.source, a.url, published,
              json.dumps(list(x.attribution)), x.dateline, x.byline, x.method, text,
              p.body_hash, p.words, cluster, story, status, p.content_hash,
-             a.origin, self._run),
+             a.origin, self._run, a.encoding),
         )
         self.timings["store"] += time.perf_counter() - t0
 

@@ -484,15 +484,15 @@ def _document(source: SourceFile, body: _Body, progress: _Progress,
         hint = "; split it, or convert it to JSON lines" if source.kind == "json" else ""
         yield Problem(source.display, f"too large ({size}, limit {limit:,}){hint}, skipped")
         return
-    text, note = decode(data, html=source.kind == "html")
+    text, note, encoding = decode(data, html=source.kind == "html")
     if note is not None:
         yield Problem(source.display, note, skipped=text is None)
     if text is None:
         return
     if source.kind == "text":
-        yield Article(id=source.rel, text=text, path=source.rel)
+        yield Article(id=source.rel, text=text, path=source.rel, encoding=encoding)
     elif source.kind == "html":
-        yield Article(id=source.rel, html=text, path=source.rel)
+        yield Article(id=source.rel, html=text, path=source.rel, encoding=encoding)
     else:
         yield from _json_document(source, text)
 

@@ -53,7 +53,7 @@ _TABLES: dict[str, tuple[dict[str, Any], str | tuple[str, ...]]] = {
         {"id": str, "path": str, "title": str, "source": str, "url": str, "published": str,
          "attribution": str, "dateline": str, "byline": str, "method": str,
          "text": int, "body_hash": str, "words": int, "copy": int, "story": int,
-         "status": str, "content_hash": str, "file": str, "run": int},
+         "status": str, "content_hash": str, "file": str, "run": int, "encoding": str},
         "id",
     ),
     "clusters": (
@@ -173,10 +173,17 @@ class Store:
     def _create(self) -> None:
         existing = set(self.db.table_names())
         for name, (columns, pk) in _TABLES.items():
+            table = self.db[name]
             if name not in existing:
-                self.db[name].create(columns, pk=pk or None)  # type: ignore[union-attr]
-        for table, cols in _INDEXES:
-            self.db[table].create_index(cols, if_not_exists=True)  # type: ignore[union-attr]
+                table.create(columns, pk=pk or None)  # type: ignore[union-attr]
+                continue
+            # Columns added since the table was made (nullable: old rows read as unknown).
+            have = set(table.columns_dict)
+            for column, kind in columns.items():
+                if column not in have:
+                    table.add_column(column, kind)  # type: ignore[union-attr]
+        for name, cols in _INDEXES:
+            self.db[name].create_index(cols, if_not_exists=True)  # type: ignore[union-attr]
         version = self.get_config("schema_version")
         if version is None:
             self.set_config("schema_version", str(SCHEMA_VERSION))

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from dedup.cli import cli
 from tests import textgen
-from tests.conftest import SEEDS
+from tests.conftest import ROOT, SEEDS
 
 
 @pytest.fixture
@@ -483,3 +483,23 @@ def test_remove_takes_articles_out_and_names_unknown_ids(runner: CliRunner, seed
     assert missing.exit_code == 1 and "no article 'nope.txt', '003_56cc465d1d7b337e.txt'" in missing.output
     absent = runner.invoke(cli, ["remove", "x", "--db", str(seeds_db.parent / "none.db")])
     assert absent.exit_code == 1 and "no index at" in absent.output
+
+
+def test_a_legacy_page_is_indexed_with_its_encoding_recorded(runner: CliRunner, tmp_path: Path) -> None:
+    import shutil
+    import sqlite3
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    shutil.copy(ROOT / "fixtures" / "bad_input" / "cp1252.txt", pages / "cp1252.txt")
+    db = tmp_path / "enc.db"
+    result = runner.invoke(cli, ["index", str(pages), "--db", str(db)])
+    assert result.exit_code == 0 and "new 1," in result.output and "warning" not in result.output
+    shown = runner.invoke(cli, ["show", "cp1252.txt", "--db", str(db)]).output
+    assert "encoding: cp1252" in shown and "“We won’t accept this”" in shown
+    with sqlite3.connect(db) as conn:  # a database made before the column gets it on open
+        conn.execute("ALTER TABLE articles DROP COLUMN encoding")
+    conn.close()
+    assert runner.invoke(cli, ["index", str(pages), "--db", str(db)]).exit_code == 0
+    with sqlite3.connect(db) as conn:
+        assert "encoding" in [r[1] for r in conn.execute("PRAGMA table_info(articles)")]

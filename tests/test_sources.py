@@ -75,14 +75,15 @@ def _split(items: Iterable[Article | Problem]) -> tuple[list[Article], list[Prob
 
 # file -> (articles it yields, [(start of a problem's reason, its line, skipped?)] in order)
 EXPECTED: dict[str, tuple[int, list[tuple[str, int | None, bool]]]] = {
-    "almost_utf8.txt": (1, [("not valid UTF-8: 1 invalid byte of 510 replaced", None, False)]),
+    "almost_utf8.txt": (1, [("not valid UTF-8: 1 invalid byte of 520 replaced", None, False)]),
     "binary.txt": (0, [("binary file (NUL bytes), skipped", None, True)]),
     "corrupt.txt.gz": (0, [("corrupt or truncated gzip data (", None, True)]),
+    "cp1252.txt": (1, []),
     "empty.txt": (0, [("empty file, skipped", None, True)]),
     "good.html": (1, []),
     "good.txt": (1, []),
     "good.txt.gz": (1, []),
-    "invalid_utf8.txt": (0, [("not valid UTF-8 (41 of 50 bytes invalid", None, True)]),
+    "invalid_utf8.txt": (1, []),
     "latin1.html": (1, []),
     "malformed.json": (0, [("not valid JSON (Expecting value: line 2, column 1)", None, True)]),
     "mixed.jsonl": (1, [("not valid JSON (Unterminated string", 2, True),
@@ -131,7 +132,7 @@ def test_problem_messages_read_as_sentences_naming_file_and_line(
 def test_text_html_and_gz_articles_take_their_relative_path_as_id() -> None:
     [text], _ = _read(_one(BAD / "good.txt"))
     assert text == Article(id="good.txt", text=(BAD / "good.txt").read_text("utf-8"),
-                           path="good.txt")
+                           path="good.txt", encoding="utf-8")
     [page], _ = _read(_one(BAD / "good.html"))
     assert page.html is not None and page.text is None and "Kim meets Shoigu" in page.html
     [zipped], _ = _read(_one(BAD / "good.txt.gz"))
@@ -493,10 +494,29 @@ def test_utf16_with_a_byte_order_mark_is_read() -> None:
     assert isinstance(article, Article) and article.text == "Grüße aus Köln.\n"
 
 
-def test_a_wrong_declared_charset_is_not_honoured() -> None:
-    page = '<meta charset="utf-16"><p>Ο Σοϊγκού</p>'.encode("iso-8859-7")
-    [problem] = parse(_source("p.html", "html"), page)
-    assert isinstance(problem, Problem) and "declare its charset" in problem.reason
+def test_a_wrong_declared_charset_is_not_honoured_and_the_page_read_all_the_same() -> None:
+    page = '<meta charset="utf-16"><p>Ο Σοϊγκού συναντήθηκε με τον Κιμ στην Πιονγιάνγκ.</p>'.encode(
+        "iso-8859-7")
+    [article] = parse(_source("p.html", "html"), page)
+    assert isinstance(article, Article) and article.html is not None
+    assert "Σοϊγκού" in article.html and article.encoding in ("iso8859_7", "cp1253")
+
+
+@pytest.mark.parametrize(("name", "encoding", "words"), [
+    ("cp1252.txt", "cp1252", ["“We won’t accept this”", "São Paulo…", "résumé"]),
+    ("invalid_utf8.txt", "cp1253", ["Σοϊγκού", "Πιονγιάνγκ"]),
+    ("good.txt", "utf-8", []),
+])
+def test_legacy_encodings_are_detected_and_recorded(name: str, encoding: str, words: list[str]) -> None:
+    [article], problems = _read(_one(BAD / name))
+    assert problems == [] and article.encoding == encoding
+    assert article.text is not None and all(w in article.text for w in words)
+
+
+def test_bytes_that_read_as_no_text_are_still_refused() -> None:
+    noise = bytes(range(0x80, 0x100)) * 4 + b"\x01\x02" * 3
+    [problem] = parse(_source("n.txt", "text"), noise)
+    assert isinstance(problem, Problem) and problem.skipped
 
 
 # ------------------------------------------------------------------ properties
