@@ -121,6 +121,7 @@ def index(paths: tuple[str, ...], db: str, workers: int, batch_size: int, quiet:
                     stdin=sys.stdin.buffer, on_problem=warn, on_decision=progress.advance,
                     on_bytes=progress.read, prune_missing=prune_missing,
                 )
+            stories_on = idx.story_params.enabled
         except KeyboardInterrupt:
             run = idx.store.last_run() or {}
             click.echo(f"interrupted: {run.get('read', 0):,} articles committed in {db} (run "
@@ -131,7 +132,7 @@ def index(paths: tuple[str, ...], db: str, workers: int, batch_size: int, quiet:
         data = summary.counts() | {"timings": {k: round(v, 4) for k, v in summary.timings.items()}}
         click.echo(json.dumps(data))
     else:
-        _print_summary(summary, db)
+        _print_summary(summary, db, stories_on)
     nothing = summary.read == 0 and summary.unchanged_files == 0
     if nothing:
         raise click.ClickException(
@@ -140,17 +141,20 @@ def index(paths: tuple[str, ...], db: str, workers: int, batch_size: int, quiet:
         )
 
 
-def _print_summary(s: Any, db: str) -> None:
-    click.echo(
-        f"read {s.read} articles from {s.files} files ({s.unchanged_files} unchanged files skipped)"
-    )
+def _print_summary(s: Any, db: str, stories: bool) -> None:
+    """The run in one vocabulary: files *not read again* (unchanged since the last run),
+    articles *unchanged* (the same id and content), *skipped* (not indexed) apart from
+    *warnings* (indexed all the same); each breakdown adds up to its count."""
+    click.echo(f"read {_plural(s.read, 'article')} from {_plural(s.files, 'file')} "
+               f"({s.unchanged_files} unchanged files not read again)")
     click.echo(
         f"new {s.new}, exact copies {s.exact}, near copies {s.near}, other versions of a "
-        f"story {s.story}, unchanged {s.unchanged}, removed {s.removed}, skipped {s.skipped}"
+        f"story {s.story}, unchanged articles {s.unchanged}, removed {s.removed}, skipped {s.skipped}"
     )
     if s.missing_files:
         click.echo(f"pruned {_plural(s.missing_files, 'missing file')}")
-    click.echo(f"copy groups {s.clusters}, stories {s.stories} in {db}; {s.seconds:.2f} s")
+    grouped = f"stories {s.stories}" if stories else "no story tier"
+    click.echo(f"copy groups {s.clusters}, {grouped} in {db}; {s.seconds:.2f} s")
     for label, skipped in (("skipped", True), ("warnings", False)):
         reasons = Counter(_reason_kind(p.reason) for p in s.problems if p.skipped == skipped)
         if reasons:

@@ -503,3 +503,18 @@ def test_a_legacy_page_is_indexed_with_its_encoding_recorded(runner: CliRunner, 
     assert runner.invoke(cli, ["index", str(pages), "--db", str(db)]).exit_code == 0
     with sqlite3.connect(db) as conn:
         assert "encoding" in [r[1] for r in conn.execute("PRAGMA table_info(articles)")]
+
+
+def test_the_summary_counts_add_up_in_one_vocabulary(runner: CliRunner, tmp_path: Path) -> None:
+    bad = ROOT / "fixtures" / "bad_input"
+    db = tmp_path / "b.db"
+    out = runner.invoke(cli, ["index", str(bad), "--db", str(db), "-q"]).output
+    lines = out.splitlines()
+    skipped = int(lines[1].rsplit("skipped ", 1)[1])
+    breakdown = next(line for line in lines if line.startswith("skipped: "))
+    assert sum(int(part.split()[0]) for part in breakdown[9:].split(", ")) == skipped
+    assert any(line.startswith("warnings: ") for line in lines)  # kept with a warning: apart
+    again = runner.invoke(cli, ["index", str(bad), "--db", str(db), "-q"]).output
+    assert "(13 unchanged files not read again)" in again and "unchanged articles 0" in again
+    copies = runner.invoke(cli, ["index", str(SEEDS), "--db", str(tmp_path / "c.db"), "--no-stories"])
+    assert "no story tier in" in copies.output and "stories 5" not in copies.output
