@@ -85,11 +85,20 @@ def cli() -> None:
               help="Group rewrites into stories (the default), or detect copies only: no "
                    "story tier, each story is then a copy group (docs/stories.md gives the "
                    "cost). Set when the database is created; a database keeps its choice.")
+@click.option("--jaccard", type=click.FloatRange(0, 1, min_open=True), default=None,
+              help="Near copy when shingle Jaccard is at least this (default 0.5); kept by the index.")
+@click.option("--containment", type=click.FloatRange(0, 1, min_open=True), default=None,
+              help="... or when the shorter text is at least this much in the longer (default 0.8).")
+@click.option("--story-threshold", type=click.FloatRange(0, 1), default=None,
+              help="Two articles are one story from this salient-term score up (default 0.28).")
+@click.option("--window", type=click.IntRange(0), default=None,
+              help="Dated articles more days apart are never one story (default 30).")
 @click.option("--prune-missing", is_flag=True,
               help="Also remove the articles of files an earlier run read under PATHS that "
                    "are gone now (deleted or moved away).")
 def index(paths: tuple[str, ...], db: str, workers: int, batch_size: int, quiet: bool,
-          as_json: bool, stories: bool | None, prune_missing: bool) -> None:
+          as_json: bool, stories: bool | None, jaccard: float | None, containment: float | None,
+          story_threshold: float | None, window: int | None, prune_missing: bool) -> None:
     """Index PATHS: folders (recursive), files, or - for JSON lines on stdin.
 
     Reads .txt, .html, .htm, .json and .jsonl files, each optionally gzipped. Files
@@ -113,7 +122,10 @@ def index(paths: tuple[str, ...], db: str, workers: int, batch_size: int, quiet:
     from dedup.stories import StoryParams
 
     story_params = None if stories is None else StoryParams(enabled=stories)
-    with _library_errors(), Index.open(db, story_params=story_params) as idx:
+    tune = {name: value for name, value in (
+        ("jaccard_threshold", jaccard), ("containment_threshold", containment),
+        ("threshold", story_threshold), ("window_days", window)) if value is not None}
+    with _library_errors(), Index.open(db, story_params=story_params, tune=tune) as idx:
         try:
             with progress:
                 summary = index_sources(

@@ -13,7 +13,7 @@ import dataclasses
 import json
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
@@ -81,6 +81,7 @@ class Index:
         story_params: StoryParams | None = None,
         *,
         force: bool = False,
+        tune: Mapping[str, Any] | None = None,
     ) -> Index:
         """Open (or create) the index in the SQLite file ``path``; ``None`` keeps it in memory.
 
@@ -90,7 +91,9 @@ class Index:
         An existing index keeps its sketch parameters (and the story tier's): passing
         others raises :class:`~dedup.errors.ConfigMismatch` naming what differs. Another
         application's SQLite file raises :class:`~dedup.errors.ForeignDatabase`, untouched,
-        unless ``force`` (then dedup's tables are added to it).
+        unless ``force`` (then dedup's tables are added to it). ``tune`` changes *decision*
+        parameters by name (of :class:`Params` or :class:`StoryParams`: thresholds, the
+        story window) from the stored or given ones; they are stored for the runs to come.
         """
         store = Store(path, writer=True, force=force)
         try:
@@ -115,6 +118,8 @@ class Index:
                         f"{where} was built with other story parameters ({'; '.join(diffs)}); "
                         "open it with the stored parameters, or index into a new database"
                     )
+            if tune:
+                params, story_params = _tuned(params, story_params, tune)
             store.set_config("params", params.to_json())
             store.set_config("story_params", json.dumps(story_params.to_dict(), sort_keys=True))
             return cls(store, params, story_params)
@@ -673,6 +678,28 @@ def _article_errors(aid: str, what: str, after: str = "") -> Iterator[None]:
         raise
     except Exception as e:
         raise ArticleError(f"article {aid!r} could not be {what} ({type(e).__name__}: {e}){after}") from e
+
+
+def _tuned(params: Params, story_params: StoryParams, tune: Mapping[str, Any]
+           ) -> tuple[Params, StoryParams]:
+    """``params`` and ``story_params`` with the decision parameters of ``tune`` changed."""
+    own: dict[str, dict[str, Any]] = {"params": {}, "story": {}}
+    for name, value in tune.items():
+        for key, kind in (("params", Params), ("story", StoryParams)):
+            field = next((f for f in dataclasses.fields(kind) if f.name == name), None)
+            if field is not None:
+                if field.metadata.get("sketch"):
+                    raise ConfigMismatch(f"{name} decides what is stored; it is set when an "
+                                         "index is created (Index.open(params=...)), not tuned")
+                own[key][name] = value
+                break
+        else:
+            raise ValueError(f"no decision parameter named {name!r}")
+    try:
+        return (dataclasses.replace(params, **own["params"]),
+                dataclasses.replace(story_params, **own["story"]))
+    except ValueError as e:
+        raise ConfigMismatch(str(e)) from e
 
 
 class _Batch:

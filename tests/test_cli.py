@@ -518,3 +518,28 @@ def test_the_summary_counts_add_up_in_one_vocabulary(runner: CliRunner, tmp_path
     assert "(13 unchanged files not read again)" in again and "unchanged articles 0" in again
     copies = runner.invoke(cli, ["index", str(SEEDS), "--db", str(tmp_path / "c.db"), "--no-stories"])
     assert "no story tier in" in copies.output and "stories 5" not in copies.output
+
+
+def test_thresholds_from_the_cli_are_kept_by_the_index(runner: CliRunner, tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "t.db"
+    first = runner.invoke(cli, ["index", str(SEEDS), "--db", str(db), "--jaccard", "0.3",
+                                "--story-threshold", "0.4", "--window", "60"])
+    assert first.exit_code == 0, first.output
+    assert runner.invoke(cli, ["index", str(SEEDS), "--db", str(db)]).exit_code == 0  # kept
+
+    def stored() -> tuple[dict[str, object], dict[str, object]]:
+        with sqlite3.connect(db) as conn:
+            rows = dict(conn.execute("SELECT key, value FROM config"))
+        conn.close()
+        return json.loads(rows["params"]), json.loads(rows["story_params"])
+
+    params, story = stored()
+    assert (params["jaccard_threshold"], params["containment_threshold"]) == (0.3, 0.8)
+    assert (story["threshold"], story["window_days"]) == (0.4, 60)
+    explained = runner.invoke(cli, ["explain", "001_049fdeccea105af2.txt", "003_56cc465d1d7b337e.txt",
+                                    "--db", str(db)]).output
+    assert "jaccard >= 0.3 or containment >= 0.8" in explained and "threshold 0.4" in explained
+    bad = runner.invoke(cli, ["index", str(SEEDS), "--db", str(db), "--jaccard", "1.5"])
+    assert bad.exit_code == 2 and "--jaccard" in bad.output

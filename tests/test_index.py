@@ -252,3 +252,14 @@ def test_query_of_an_indexed_article_says_unchanged_as_add_does(index: Index, rn
     article = Article(id="a", text=textgen.article(rng, 200))
     index.add(article)
     assert index.query(article).status == index.add(article).status == "unchanged"
+
+
+def test_tune_changes_decision_parameters_and_refuses_sketch_ones() -> None:
+    with Index.open(tune={"jaccard_threshold": 0.4, "window_days": 10}) as index:
+        assert index.params.jaccard_threshold == 0.4 and index.story_params.window_days == 10
+    with pytest.raises(ConfigMismatch, match="decides what is stored"):
+        Index.open(tune={"num_perm": 64})
+    with pytest.raises(ValueError, match="no decision parameter named 'jacard'"):
+        Index.open(tune={"jacard": 0.4})
+    with pytest.raises(ConfigMismatch, match="jaccard_threshold must be in"):
+        Index.open(tune={"jaccard_threshold": 2.0})
