@@ -197,6 +197,11 @@ def _outlet(source: str | None) -> str:
     return source
 
 
+def _no_article(aid: str, db: str) -> click.ClickException:
+    """One wording for an unknown id, whichever command was given it."""
+    return click.ClickException(f"no article {aid!r} in {db}; `dedup export --db {db}` lists the ids")
+
+
 def _plural(n: int, noun: str) -> str:
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
@@ -396,7 +401,7 @@ def show(article_id: str, db: str, body: bool) -> None:
     with _existing(db) as store:
         row = store.article(article_id)
         if row is None:
-            raise click.ClickException(f"no article {article_id!r} in {db}")
+            raise _no_article(article_id, db)
         canonical, reason = store.execute(
             "SELECT canonical, reason FROM clusters WHERE id = ?", (row["copy"],)).fetchone()
         members = [r[0] for r in store.execute(
@@ -443,6 +448,9 @@ def explain(first: str, second: str, db: str) -> None:
     from dedup.stories import StoryParams
 
     with _existing(db) as store, _library_errors():
+        for aid in (first, second):
+            if store.article(aid) is None:
+                raise _no_article(aid, db)
         p = store.params() or Params()
         raw = store.get_config("story_params")
         sp = StoryParams.from_dict(json.loads(raw)) if raw else StoryParams()

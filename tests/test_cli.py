@@ -543,3 +543,11 @@ def test_thresholds_from_the_cli_are_kept_by_the_index(runner: CliRunner, tmp_pa
     assert "jaccard >= 0.3 or containment >= 0.8" in explained and "threshold 0.4" in explained
     bad = runner.invoke(cli, ["index", str(SEEDS), "--db", str(db), "--jaccard", "1.5"])
     assert bad.exit_code == 2 and "--jaccard" in bad.output
+
+
+def test_show_and_explain_word_an_unknown_id_the_same_way(runner: CliRunner, seeds_db: Path) -> None:
+    shown = runner.invoke(cli, ["show", "nope.txt", "--db", str(seeds_db)])
+    explained = runner.invoke(cli, ["explain", "001_049fdeccea105af2.txt", "nope.txt", "--db", str(seeds_db)])
+    assert shown.exit_code == explained.exit_code == 1
+    assert shown.output == explained.output == (
+        f"Error: no article 'nope.txt' in {seeds_db}; `dedup export --db {seeds_db}` lists the ids\n")
