@@ -502,6 +502,19 @@ def stats(db: str) -> None:
     click.echo(f"database: {db} ({size / 1e6:.1f} MB)")
 
 
+@cli.command("datasette-metadata")
+@db_option
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
+              help="Output file (default: stdout).")
+def datasette_metadata(db: str, output: TextIO) -> None:
+    """Write Datasette metadata describing the tables and columns of --db: serve it with
+    `datasette DB --metadata FILE`."""
+    from dedup.datasette import metadata
+
+    json.dump(metadata(Path(db).stem), output, indent=2)
+    output.write("\n")
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 def extract(paths: tuple[str, ...]) -> None:

@@ -88,6 +88,24 @@ _TABLES: dict[str, tuple[dict[str, Any], str | tuple[str, ...]]] = {
     "config": ({"key": str, "value": str}, "key"),
 }
 
+# Declared for the tools that browse the file (Datasette links a row to the rows it names);
+# not enforced (PRAGMA foreign_keys=OFF): the index writes related rows in its own order.
+# A table is created after the ones it names; a canonical's link back to its article
+# would make a cycle and is left out. Databases made before the keys have none.
+_FOREIGN_KEYS: dict[str, list[tuple[str, str, str]]] = {
+    "articles": [("text", "texts", "id"), ("copy", "clusters", "id"), ("story", "stories", "id"),
+                 ("run", "runs", "id"), ("file", "files", "key")],
+    "matches": [("a", "articles", "id"), ("b", "articles", "id"), ("a_text", "texts", "id"),
+                ("b_text", "texts", "id"), ("run", "runs", "id")],
+    "merges": [("run", "runs", "id")],
+    "problems": [("run", "runs", "id")],
+    "clusters": [("created_run", "runs", "id"), ("updated_run", "runs", "id")],
+    "stories": [("updated_run", "runs", "id")],
+    "files": [("run", "runs", "id")],
+}
+_CREATE_ORDER = ("config", "runs", "files", "texts", "clusters", "stories", "articles", "matches",
+                 "merges", "problems")
+
 _INDEXES = [
     ("articles", ["text"]),
     ("articles", ["copy"]),
@@ -172,10 +190,12 @@ class Store:
 
     def _create(self) -> None:
         existing = set(self.db.table_names())
-        for name, (columns, pk) in _TABLES.items():
+        for name in _CREATE_ORDER:
+            columns, pk = _TABLES[name]
             table = self.db[name]
             if name not in existing:
-                table.create(columns, pk=pk or None)  # type: ignore[union-attr]
+                table.create(columns, pk=pk or None,  # type: ignore[union-attr]
+                             foreign_keys=_FOREIGN_KEYS.get(name, []))
                 continue
             # Columns added since the table was made (nullable: old rows read as unknown).
             have = set(table.columns_dict)

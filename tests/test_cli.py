@@ -551,3 +551,27 @@ def test_show_and_explain_word_an_unknown_id_the_same_way(runner: CliRunner, see
     assert shown.exit_code == explained.exit_code == 1
     assert shown.output == explained.output == (
         f"Error: no article 'nope.txt' in {seeds_db}; `dedup export --db {seeds_db}` lists the ids\n")
+
+
+def test_datasette_serves_the_store_with_its_links_and_descriptions(
+    runner: CliRunner, seeds_db: Path, tmp_path: Path,
+) -> None:
+    import asyncio
+
+    from datasette.app import Datasette
+
+    meta = tmp_path / "metadata.json"
+    assert runner.invoke(cli, ["datasette-metadata", "--db", str(seeds_db), "-o", str(meta)]).exit_code == 0
+
+    async def browse() -> tuple[dict[str, object], dict[str, object]]:
+        ds = Datasette([str(seeds_db)], metadata=json.loads(meta.read_text(encoding="utf-8")))
+        tables = (await ds.client.get(f"/{seeds_db.stem}.json")).json()
+        described = (await ds.client.get("/-/metadata.json")).json()
+        return tables, described
+
+    tables, described = asyncio.run(browse())
+    by_name = {t["name"]: t for t in tables["tables"]}
+    outgoing = {(fk["column"], fk["other_table"]) for fk in by_name["articles"]["foreign_keys"]["outgoing"]}
+    assert {("text", "texts"), ("copy", "clusters"), ("story", "stories")} <= outgoing
+    columns = described["databases"][seeds_db.stem]["tables"]["articles"]["columns"]
+    assert "copy group" in columns["copy"]
