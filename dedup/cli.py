@@ -203,7 +203,9 @@ def _no_article(aid: str, db: str) -> click.ClickException:
 
 
 def _plural(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+    if n == 1:
+        return f"1 {noun}"
+    return f"{n:,} " + (noun[:-1] + "ies" if noun.endswith("y") else noun + "s")
 
 
 def _score(value: float | None) -> str:
@@ -500,6 +502,32 @@ def stats(db: str) -> None:
         click.echo(f"last run: #{last[0]} {last[1]} {last[2]}, {last[3]} read in {last[4]} s")
     size = Path(db).stat().st_size
     click.echo(f"database: {db} ({size / 1e6:.1f} MB)")
+
+
+@cli.command()
+@db_option
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default="report.html",
+              show_default=True, help="The HTML file to write.")
+@click.option("--min-size", default=2, show_default=True, type=click.IntRange(1),
+              help="Only stories with at least this many articles.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1),
+              help="At most this many stories, largest first (the page says how many were left out).")
+@click.option("--story", "story_id", type=int, default=None, help="Only this story.")
+def report(db: str, output: str, min_size: int, limit: int, story_id: int | None) -> None:
+    """Write the stories as one self-contained HTML page: canonical and why, every member with
+    its outlet, date, relation and similarity, side by side with the canonical (shared
+    passages marked), a timeline, and a filter box. No network needed to open it."""
+    from dedup.report import build, render
+
+    with _existing(db) as store:
+        content = build(store, min_size=min_size, limit=limit, story=story_id)
+        if story_id is not None and not content.stories:
+            raise click.ClickException(f"no story {story_id} in {db}")
+        page = render(content)
+    Path(output).write_text(page, encoding="utf-8")
+    left = f", {content.left_out} left out" if content.left_out else ""
+    click.echo(f"wrote {output}: {_plural(len(content.stories), 'story')}{left}, "
+               f"{len(page.encode('utf-8')) / 1e3:,.0f} kB")
 
 
 @cli.command("datasette-metadata")

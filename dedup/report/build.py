@@ -1,0 +1,182 @@
+"""What the report shows, gathered from the store, and the page rendered from it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from dedup.article import parse_published
+from dedup.explain import shared_passages
+from dedup.normalise import normalise, words
+from dedup.params import Params
+from dedup.shingles import shingle_hashes
+from dedup.store import Store
+from dedup.verify import overlap
+
+MAX_MEMBERS = 60  # members shown a story (the rest are counted)
+
+
+@dataclass
+class Member:
+    id: str
+    title: str | None
+    outlet: str
+    url: str | None  # http(s) only
+    published: str  # UTC ISO, or "undated"
+    instant: datetime | None
+    relation: str  # canonical, exact, near (in the canonical's copy group), story
+    similarity: float | None
+    copy: int
+    body: list[list[tuple[str, bool]]] = field(default_factory=list)  # paragraphs of (word, shared)
+    passages: tuple[str, ...] = ()
+
+
+@dataclass
+class Story:
+    id: int
+    size: int
+    groups: int
+    canonical: Member
+    reason: str
+    members: list[Member]
+    left_out: int
+    timeline: list[tuple[float, str, bool]]  # (x in 0..1, label, is canonical)
+    span: str
+
+
+@dataclass
+class Report:
+    counts: dict[str, int]
+    params: dict[str, Any]
+    span: str
+    stories: list[Story]
+    left_out: int
+    min_size: int
+
+
+def build(store: Store, *, min_size: int = 2, limit: int = 50, story: int | None = None) -> Report:
+    """The report's content: the ``limit`` largest stories of at least ``min_size`` articles
+    (or the one ``story``), each with its members, their relation to the canonical and the
+    passages they share with it."""
+    params = store.params() or Params()
+    counts = {t: store.count(t) for t in ("articles", "texts", "clusters", "stories")}
+    if story is not None:
+        rows = list(store.execute("SELECT id, size, canonical, reason FROM stories WHERE id = ?", (story,)))
+        total = len(rows)
+    else:
+        total = int(store.execute("SELECT count(*) FROM stories WHERE size >= ?", (min_size,)).fetchone()[0])
+        rows = list(store.execute(
+            "SELECT id, size, canonical, reason FROM stories WHERE size >= ? ORDER BY size DESC, id "
+            "LIMIT ?", (min_size, limit)))
+    stories = [_story(store, params, *row) for row in rows]
+    dates = [w for (p,) in store.execute("SELECT published FROM articles WHERE published IS NOT NULL")
+             if (w := parse_published(p)) is not None]
+    days = [w.day for w in dates]
+    span = f"{min(days)} to {max(days)}" if days else "no dated article"
+    stored = {"params": params.to_dict()}
+    raw = store.get_config("story_params")
+    if raw:
+        stored["story_params"] = json.loads(raw)
+    return Report(counts, stored, span, stories, total - len(stories), min_size)
+
+
+def _story(store: Store, params: Params, sid: int, size: int, canonical_id: str, reason: str) -> Story:
+    rows = list(store.execute(
+        "SELECT a.id, a.title, a.source, a.url, a.published, a.copy, a.text, t.body "
+        "FROM articles a JOIN texts t ON t.id = a.text WHERE a.story = ?", (sid,)))
+    by_id = {r[0]: r for r in rows}
+    canon = by_id.get(canonical_id, rows[0])
+    canon_set = store.shingle_set(canon[6])
+    members = []
+    ordered = sorted(rows, key=lambda r: (r[0] != canon[0], _instant_key(r[4]), r[0]))
+    for aid, title, source, url, published, copy, text, body in ordered[:MAX_MEMBERS]:
+        if aid == canon[0]:
+            relation, similarity = "canonical", None
+        elif text == canon[6]:
+            relation, similarity = "exact", 1.0
+        else:
+            relation = "near" if copy == canon[5] else "story"
+            similarity = round(overlap(store.shingle_set(text), canon_set).jaccard, 3)
+        when = parse_published(published)
+        member = Member(aid, title, _outlet(source, url), _http(url), when.iso() if when else "undated",
+                        when.instant if when else None, relation, similarity, copy)
+        if relation != "canonical":
+            other = canon_set if text != canon[6] else np.empty(0, dtype=np.uint32)
+            member.body = _marked(body, canon_set, params.shingle_size)
+            member.passages = shared_passages(body, other, params.shingle_size, 3) if len(other) else ()
+        else:
+            member.body = _marked(body, np.empty(0, dtype=np.uint32), params.shingle_size)
+        members.append(member)
+    timeline, span = _timeline(members)
+    return Story(sid, size, len({r[5] for r in rows}), members[0], reason, members,
+                 len(rows) - len(members), timeline, span)
+
+
+def _instant_key(published: str | None) -> tuple[bool, str]:
+    when = parse_published(published)
+    return when is None, when.iso() if when else ""
+
+
+def _outlet(source: str | None, url: str | None) -> str:
+    if source and source.startswith(("http://", "https://")):
+        from dedup.extract.flat import host_of
+
+        return host_of(source) or source
+    return source or "unknown outlet"
+
+
+def _http(url: str | None) -> str | None:
+    """A URL to link to: http(s) only (a ``javascript:`` URL stays text)."""
+    return url if url and url.lower().startswith(("http://", "https://")) else None
+
+
+def _marked(body: str, other: np.ndarray, size: int) -> list[list[tuple[str, bool]]]:
+    """The body's paragraphs as (word, shared with ``other``) pairs: a word is shared when
+    one of the ``size``-word shingles it stands in occurs in the other text."""
+    out = []
+    for paragraph in body.splitlines():
+        raw = paragraph.split()
+        if not raw:
+            continue
+        owner: list[int] = []
+        tokens: list[str] = []
+        for k, word in enumerate(raw):
+            for token in words(normalise(word)):
+                tokens.append(token)
+                owner.append(k)
+        shared = [False] * len(raw)
+        if len(other) and len(tokens) >= size:
+            hits = np.isin(shingle_hashes(tokens, size), other)
+            for start in np.flatnonzero(hits).tolist():
+                for t in range(start, start + size):
+                    shared[owner[t]] = True
+        out.append(list(zip(raw, shared, strict=True)))
+    return out
+
+
+def _timeline(members: list[Member]) -> tuple[list[tuple[float, str, bool]], str]:
+    dated = [m for m in members if m.instant is not None]
+    if not dated:
+        return [], "no dated member"
+    first = min(m.instant for m in dated if m.instant is not None)
+    last = max(m.instant for m in dated if m.instant is not None)
+    width = (last - first).total_seconds() or 1.0
+    points = [(((m.instant - first).total_seconds() / width) if m.instant else 0.0,
+               f"{m.outlet}, {m.published}", m.relation == "canonical") for m in dated]
+    return points, f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} UTC"
+
+
+def render(report: Report) -> str:
+    """The page: one HTML string, autoescaped."""
+    from importlib import resources
+
+    import jinja2
+
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True)
+    source = resources.files("dedup.report").joinpath("report.html.j2").read_text(encoding="utf-8")
+    return env.from_string(source).render(report=report)
