@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dedup.cli import cli
 from tests.conftest import SEEDS
@@ -112,3 +114,23 @@ def test_the_seed_story_opens_side_by_side_and_scripts_stay_inert(browser: Any, 
     browser.execute_script("document.querySelector('#filter').dispatchEvent(new Event('input'))")
     browser.save_screenshot(str(shot))
     assert shot.stat().st_size > 10_000
+
+
+@given(st.lists(st.text(max_size=40), max_size=6))
+@settings(max_examples=200, deadline=None)
+def test_the_words_marked_are_read_as_indexing_reads_them(paragraphs: list[str]) -> None:
+    from dedup.normalise import normalise, words
+    from dedup.report.build import tokens_by_word
+
+    body = "\n".join(paragraphs)
+    raw, _, tokens, owner = tokens_by_word(body)
+    assert tokens == words(normalise(body))
+    assert all(0 <= k < len(raw) for k in owner)
+
+
+def test_the_words_of_the_seeds_are_read_as_indexing_reads_them(seed_bodies: dict[str, str]) -> None:
+    from dedup.normalise import normalise, words
+    from dedup.report.build import tokens_by_word
+
+    for body in seed_bodies.values():
+        assert tokens_by_word(body)[2] == words(normalise(body))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -11,13 +12,15 @@ import numpy as np
 
 from dedup.article import parse_published
 from dedup.explain import shared_passages
-from dedup.normalise import normalise, words
+from dedup.normalise import normalise
 from dedup.params import Params
 from dedup.shingles import shingle_hashes
 from dedup.store import Store
 from dedup.verify import overlap
 
 MAX_MEMBERS = 60  # members shown a story (the rest are counted)
+BODY_WORDS = 300  # words of a text shown side by side (the page stays a few MB at most)
+_WORD = re.compile(r"\w+")
 
 
 @dataclass
@@ -134,27 +137,49 @@ def _http(url: str | None) -> str | None:
     return url if url and url.lower().startswith(("http://", "https://")) else None
 
 
-def _marked(body: str, other: np.ndarray, size: int) -> list[list[tuple[str, bool]]]:
-    """The body's paragraphs as (word, shared with ``other``) pairs: a word is shared when
-    one of the ``size``-word shingles it stands in occurs in the other text."""
-    out = []
+def tokens_by_word(body: str) -> tuple[list[str], list[int], list[str], list[int]]:
+    """The body's words as written, where each paragraph starts among them, the word tokens
+    indexing reads (``words(normalise(body))``) and, for each token, the word it is in."""
+    raw: list[str] = []
+    breaks: list[int] = []
+    owner: list[int] = []
+    tokens: list[str] = []
     for paragraph in body.splitlines():
-        raw = paragraph.split()
-        if not raw:
+        chunk = paragraph.split()
+        if not chunk:
             continue
-        owner: list[int] = []
-        tokens: list[str] = []
-        for k, word in enumerate(raw):
-            for token in words(normalise(word)):
-                tokens.append(token)
-                owner.append(k)
-        shared = [False] * len(raw)
-        if len(other) and len(tokens) >= size:
-            hits = np.isin(shingle_hashes(tokens, size), other)
-            for start in np.flatnonzero(hits).tolist():
-                for t in range(start, start + size):
-                    shared[owner[t]] = True
-        out.append(list(zip(raw, shared, strict=True)))
+        breaks.append(len(raw))
+        normalised = normalise(paragraph).split(" ")
+        if len(normalised) != len(chunk):  # white space NFKC made or removed: word by word
+            normalised = [normalise(w) for w in chunk]
+        for k, word in enumerate(normalised, len(raw)):
+            found = _WORD.findall(word)  # what :func:`dedup.normalise.words` reads
+            tokens += found
+            owner += [k] * len(found)
+        raw += chunk
+    return raw, breaks, tokens, owner
+
+
+def _marked(body: str, other: np.ndarray, size: int, most: int = BODY_WORDS
+            ) -> list[list[tuple[str, bool]]]:
+    """The body's paragraphs, its first ``most`` words, as (word, shared with ``other``)
+    pairs: a word is shared when one of the ``size``-word shingles it stands in occurs in
+    the other text. (Shingles are of the whole body, across paragraphs, as indexing reads it.)"""
+    raw, breaks, tokens, owner = tokens_by_word(body)
+    shared = [False] * len(raw)
+    if len(other) and len(tokens) >= size:
+        hits = np.isin(shingle_hashes(tokens, size), other)
+        for start in np.flatnonzero(hits).tolist():
+            for t in range(start, start + size):
+                shared[owner[t]] = True
+    out = []
+    for n, first in enumerate(breaks):
+        last = min(breaks[n + 1] if n + 1 < len(breaks) else len(raw), most)
+        if first >= last:
+            break
+        out.append(list(zip(raw[first:last], shared[first:last], strict=True)))
+    if len(raw) > most:
+        out.append([(f"[{len(raw) - most:,} more words]", False)])
     return out
 
 
