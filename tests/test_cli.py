@@ -575,3 +575,14 @@ def test_datasette_serves_the_store_with_its_links_and_descriptions(
     assert {("text", "texts"), ("copy", "clusters"), ("story", "stories")} <= outgoing
     columns = described["databases"][seeds_db.stem]["tables"]["articles"]["columns"]
     assert "copy group" in columns["copy"]
+
+
+def test_report_of_one_story_and_its_errors(runner: CliRunner, seeds_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "one.html"
+    one = runner.invoke(cli, ["report", "--db", str(seeds_db), "-o", str(out), "--story", "2"])
+    assert one.exit_code == 0 and "1 story" in one.output
+    assert out.read_text(encoding="utf-8").count('<section class="story"') == 1
+    missing = runner.invoke(cli, ["report", "--db", str(seeds_db), "-o", str(out), "--story", "999"])
+    assert missing.exit_code == 1 and "no story 999" in missing.output
+    none = runner.invoke(cli, ["report", "--db", str(tmp_path / "none.db"), "-o", str(out)])
+    assert none.exit_code == 1 and "no index at" in none.output

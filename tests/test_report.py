@@ -77,10 +77,51 @@ def browser() -> Iterator[Any]:
         driver.quit()
 
 
+def check_page(browser: Any, page: Path) -> int:
+    """What every report must do in a browser: each story shows its canonical among its
+    members, a side by side opens with both texts, no script runs. Returns the stories."""
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.by import By
+
+    browser.get(page.as_uri())
+    stories = browser.find_elements(By.CSS_SELECTOR, "section.story")
+    for story in stories[:10]:
+        canonical = story.find_element(By.CSS_SELECTOR, ".canonical-id").text
+        rows = story.find_elements(By.CSS_SELECTOR, "tr.member")
+        assert rows[0].get_attribute("data-id") == canonical
+        if len(rows) > 1:
+            rows[1].find_element(By.TAG_NAME, "summary").click()
+            pair = rows[1].find_element(By.CSS_SELECTOR, ".pair")
+            assert pair.is_displayed() and pair.find_element(By.CSS_SELECTOR, ".canonical-text").text
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert  # noqa: B018 - reading it asks the browser for a dialog
+    return len(stories)
+
+
+@pytest.mark.slow
+def test_the_report_of_a_synthetic_feed_passes_the_page_checks(browser: Any, tmp_path: Path) -> None:
+    from benchmarks.feed import write_feed
+
+    files, _ = write_feed(tmp_path / "feed", 2000, layout="jsonl")
+    db, out = tmp_path / "feed.db", tmp_path / "feed.html"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["index", str(files.articles), "--db", str(db), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["report", "--db", str(db), "-o", str(out), "--limit", "20"])
+    assert result.exit_code == 0 and "20 stories" in result.output and "left out" in result.output
+    assert check_page(browser, out) == 20
+
+
+@pytest.mark.skipif(not os.environ.get("DEDUP_REPORT_PAGE"), reason="set DEDUP_REPORT_PAGE to a report")
+def test_a_given_report_passes_the_page_checks(browser: Any) -> None:
+    """``DEDUP_REPORT_PAGE=report.html pytest tests/test_report.py -k given``: any report."""
+    assert check_page(browser, Path(os.environ["DEDUP_REPORT_PAGE"])) > 0
+
+
 def test_the_seed_story_opens_side_by_side_and_scripts_stay_inert(browser: Any, report: Path) -> None:
     from selenium.common.exceptions import NoAlertPresentException
     from selenium.webdriver.common.by import By
 
+    assert check_page(browser, report) == 3
     browser.get(report.as_uri())
     stories = browser.find_elements(By.CSS_SELECTOR, "section.story")
     seed = next(s for s in stories if "003_56cc465d1d7b337e.txt" in s.text)
