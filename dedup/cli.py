@@ -23,7 +23,7 @@ from dedup.errors import DedupError
 # start without NumPy, datasketch, trafilatura or the rarity model.
 if TYPE_CHECKING:
     from dedup.decision import Decision, Skipped
-    from dedup.sources import Problem
+    from dedup.scan import Problem
     from dedup.store import Store
 
 DEFAULT_DB = "dedup.db"
@@ -548,7 +548,8 @@ def datasette_metadata(db: str, output: TextIO) -> None:
 def extract(paths: tuple[str, ...]) -> None:
     """Print what extraction makes of each article in PATHS, one JSON object a line."""
     from dedup.extract import Extractor
-    from dedup.sources import Problem, parse, read_bytes, scan
+    from dedup.scan import Problem, scan
+    from dedup.sources import parse, read_bytes
 
     extractor = Extractor()
     stdin = sys.stdin.buffer

@@ -29,7 +29,7 @@ from dedup.clusters import Clusters, Merge
 from dedup.copytier import CopyTier
 from dedup.decision import Decision, Match, Skipped
 from dedup.errors import ArticleError, ConfigMismatch, DedupError, UnknownArticle
-from dedup.params import Params
+from dedup.params import Params, tuned
 from dedup.pipeline import Prepared, Preparer
 from dedup.store import Store
 from dedup.stories import StoryParams
@@ -119,7 +119,8 @@ class Index:
                         "open it with the stored parameters, or index into a new database"
                     )
             if tune:
-                params, story_params = _tuned(params, story_params, tune)
+                params = tuned(params, tune, others=(StoryParams,))
+                story_params = tuned(story_params, tune, others=(Params,))
             store.set_config("params", params.to_json())
             store.set_config("story_params", json.dumps(story_params.to_dict(), sort_keys=True))
             return cls(store, params, story_params)
@@ -678,28 +679,6 @@ def _article_errors(aid: str, what: str, after: str = "") -> Iterator[None]:
         raise
     except Exception as e:
         raise ArticleError(f"article {aid!r} could not be {what} ({type(e).__name__}: {e}){after}") from e
-
-
-def _tuned(params: Params, story_params: StoryParams, tune: Mapping[str, Any]
-           ) -> tuple[Params, StoryParams]:
-    """``params`` and ``story_params`` with the decision parameters of ``tune`` changed."""
-    own: dict[str, dict[str, Any]] = {"params": {}, "story": {}}
-    for name, value in tune.items():
-        for key, kind in (("params", Params), ("story", StoryParams)):
-            field = next((f for f in dataclasses.fields(kind) if f.name == name), None)
-            if field is not None:
-                if field.metadata.get("sketch"):
-                    raise ConfigMismatch(f"{name} decides what is stored; it is set when an "
-                                         "index is created (Index.open(params=...)), not tuned")
-                own[key][name] = value
-                break
-        else:
-            raise ValueError(f"no decision parameter named {name!r}")
-    try:
-        return (dataclasses.replace(params, **own["params"]),
-                dataclasses.replace(story_params, **own["story"]))
-    except ValueError as e:
-        raise ConfigMismatch(str(e)) from e
 
 
 class _Batch:

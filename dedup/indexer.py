@@ -23,7 +23,8 @@ from dedup.article import Article
 from dedup.decision import Decision, Skipped
 from dedup.errors import SourceError
 from dedup.index import Index
-from dedup.sources import Problem, SourceFile, open_stream, parse_stream, problem_from_error, scan
+from dedup.scan import Problem, SourceFile, scan
+from dedup.sources import open_stream, parse_stream, problem_from_error
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from dedup.errors import ConfigMismatch
+
+P = TypeVar("P")
 
 
 def sketch_field(default: Any, doc: str) -> Any:
@@ -104,6 +107,32 @@ class Params:
                 f"{where} was built with other sketch parameters ({'; '.join(diffs)}); "
                 "open it with the stored parameters, or index into a new database"
             )
+
+
+def tuned(params: P, tune: Mapping[str, Any], others: tuple[type, ...] = ()) -> P:
+    """``params`` with the *decision* parameters named in ``tune`` that are its own changed.
+
+    A name of no field of ``params`` (nor of the dataclasses in ``others``, which take the
+    rest: ``Params`` and the story tier's ``StoryParams`` share one ``tune``) raises
+    ``ValueError``; a sketch parameter, or a value out of range, :class:`ConfigMismatch`.
+    """
+    own = {f.name: f for f in dataclasses.fields(params)}  # type: ignore[arg-type]
+    known = set(own).union(*({f.name for f in dataclasses.fields(o)} for o in others))
+    changes = {}
+    for name, value in tune.items():
+        if name not in known:
+            raise ValueError(f"no decision parameter named {name!r}")
+        field_ = own.get(name)
+        if field_ is None:
+            continue
+        if field_.metadata.get("sketch"):
+            raise ConfigMismatch(f"{name} decides what is stored; it is set when an index is "
+                                 "created (Index.open(params=...)), not tuned")
+        changes[name] = value
+    try:
+        return dataclasses.replace(params, **changes)  # type: ignore[type-var]
+    except ValueError as e:
+        raise ConfigMismatch(str(e)) from e
 
 
 def describe() -> list[tuple[str, Any, bool, str]]:

@@ -15,23 +15,17 @@ from hypothesis import strategies as st
 
 from dedup.article import Article
 from dedup.errors import SourceError
+from dedup.scan import STDIN, Kind, Problem, ScanStats, SourceFile, kind_of, scan
 from dedup.sources import (
     MAX_ARTICLE_BYTES,
     MAX_LINE_BYTES,
-    STDIN,
-    Kind,
-    Problem,
-    ScanStats,
-    SourceFile,
     content_hash,
     iter_jsonl,
-    kind_of,
     open_stream,
     parse,
     parse_stream,
     problem_from_error,
     read_bytes,
-    scan,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
