@@ -76,9 +76,8 @@ def build(store: Store, *, min_size: int = 2, limit: int = 50, story: int | None
             "SELECT id, size, canonical, reason FROM stories WHERE size >= ? ORDER BY size DESC, id "
             "LIMIT ?", (min_size, limit)))
     stories = [_story(store, params, *row) for row in rows]
-    dates = [w for (p,) in store.execute("SELECT published FROM articles WHERE published IS NOT NULL")
-             if (w := parse_published(p)) is not None]
-    days = [w.day for w in dates]
+    days = [w.day for (p,) in store.execute("SELECT published FROM articles WHERE published IS NOT NULL")
+            if (w := parse_published(p)) is not None]
     span = f"{min(days)} to {max(days)}" if days else "no dated article"
     stored = {"params": params.to_dict()}
     raw = store.get_config("story_params")
