@@ -37,87 +37,16 @@ import sqlite_utils
 
 from dedup.errors import ForeignDatabase, IndexBusy, StoreError
 from dedup.params import Params
+from dedup.store.schema import (
+    APPLICATION_ID,
+    CREATE_ORDER,
+    FOREIGN_KEYS,
+    INDEXES,
+    SCHEMA_VERSION,
+    TABLES,
+)
 
 log = logging.getLogger(__name__)
-
-SCHEMA_VERSION = 1
-APPLICATION_ID = 0x64647570  # "ddup" in the SQLite header: this file is a dedup index
-
-_TABLES: dict[str, tuple[dict[str, Any], str | tuple[str, ...]]] = {
-    "texts": (
-        {"id": int, "hash": str, "words": int, "shingles": int, "body": str,
-         "signature": bytes, "lead": bytes, "shingle_set": bytes, "story_features": str},
-        "id",
-    ),
-    "articles": (
-        {"id": str, "path": str, "title": str, "source": str, "url": str, "published": str,
-         "attribution": str, "dateline": str, "byline": str, "method": str,
-         "text": int, "body_hash": str, "words": int, "copy": int, "story": int,
-         "status": str, "content_hash": str, "file": str, "run": int, "encoding": str},
-        "id",
-    ),
-    "clusters": (
-        {"id": int, "canonical": str, "reason": str, "size": int, "texts": int,
-         "created_run": int, "updated_run": int},
-        "id",
-    ),
-    "stories": (
-        {"id": int, "canonical": str, "reason": str, "size": int, "texts": int,
-         "updated_run": int},
-        "id",
-    ),
-    "matches": (
-        {"a": str, "b": str, "a_text": int, "b_text": int, "jaccard": float,
-         "containment": float, "relation": str, "score": float, "evidence": str, "run": int},
-        ("a", "b"),
-    ),
-    "merges": ({"run": int, "kept": int, "absorbed": int, "kind": str}, ()),
-    "runs": (
-        {"id": int, "started": str, "finished": str, "status": str, "version": str,
-         "params": str, "sources": str, "read": int, "skipped": int, "new": int,
-         "exact": int, "near": int, "story": int, "unchanged": int, "removed": int,
-         "clusters": int, "stories": int, "seconds": float},
-        "id",
-    ),
-    "problems": ({"run": int, "source": str, "line": int, "reason": str}, ()),
-    "files": (
-        {"key": str, "display": str, "size": int, "mtime_ns": int, "hash": str,
-         "articles": int, "run": int},
-        "key",
-    ),
-    "config": ({"key": str, "value": str}, "key"),
-}
-
-# Declared for the tools that browse the file (Datasette links a row to the rows it names);
-# not enforced (PRAGMA foreign_keys=OFF): the index writes related rows in its own order.
-# A table is created after the ones it names; a canonical's link back to its article
-# would make a cycle and is left out. Databases made before the keys have none.
-_FOREIGN_KEYS: dict[str, list[tuple[str, str, str]]] = {
-    "articles": [("text", "texts", "id"), ("copy", "clusters", "id"), ("story", "stories", "id"),
-                 ("run", "runs", "id"), ("file", "files", "key")],
-    "matches": [("a", "articles", "id"), ("b", "articles", "id"), ("a_text", "texts", "id"),
-                ("b_text", "texts", "id"), ("run", "runs", "id")],
-    "merges": [("run", "runs", "id")],
-    "problems": [("run", "runs", "id")],
-    "clusters": [("created_run", "runs", "id"), ("updated_run", "runs", "id")],
-    "stories": [("updated_run", "runs", "id")],
-    "files": [("run", "runs", "id")],
-}
-_CREATE_ORDER = ("config", "runs", "files", "texts", "clusters", "stories", "articles", "matches",
-                 "merges", "problems")
-
-_INDEXES = [
-    ("articles", ["text"]),
-    ("articles", ["copy"]),
-    ("articles", ["story"]),
-    ("articles", ["file"]),
-    ("matches", ["relation"]),
-    ("texts", ["hash"]),
-    ("matches", ["a_text"]),
-    ("matches", ["b_text"]),
-    ("matches", ["b"]),
-]
-
 
 class Store:
     """A SQLite database holding one index. ``path=None`` keeps it in memory.
@@ -172,7 +101,7 @@ class Store:
         if "config" in tables and conn.execute(
                 "SELECT 1 FROM config WHERE key = 'schema_version'").fetchone():
             return  # dedup's, made before the application id
-        clash = [t for t in tables if t in _TABLES]
+        clash = [t for t in tables if t in TABLES]
         if force and not clash:
             return
         conn.close()
@@ -190,19 +119,19 @@ class Store:
 
     def _create(self) -> None:
         existing = set(self.db.table_names())
-        for name in _CREATE_ORDER:
-            columns, pk = _TABLES[name]
+        for name in CREATE_ORDER:
+            columns, pk = TABLES[name]
             table = self.db[name]
             if name not in existing:
                 table.create(columns, pk=pk or None,  # type: ignore[union-attr]
-                             foreign_keys=_FOREIGN_KEYS.get(name, []))
+                             foreign_keys=FOREIGN_KEYS.get(name, []))
                 continue
             # Columns added since the table was made (nullable: old rows read as unknown).
             have = set(table.columns_dict)
             for column, kind in columns.items():
                 if column not in have:
                     table.add_column(column, kind)  # type: ignore[union-attr]
-        for name, cols in _INDEXES:
+        for name, cols in INDEXES:
             self.db[name].create_index(cols, if_not_exists=True)  # type: ignore[union-attr]
         version = self.get_config("schema_version")
         if version is None:
