@@ -351,17 +351,16 @@ def export(db: str, fmt: str, output: TextIO) -> None:
               help="At most this many groups, largest first (0: all).")
 def clusters(db: str, min_size: int, limit: int) -> None:
     """List copy groups, largest first, with their canonical article and why."""
+    from dedup.store import queries
+
     with _existing(db) as store:
-        sql = ("SELECT id, size, texts, canonical, reason FROM clusters WHERE size >= ? "
-               "ORDER BY size DESC, id")
-        rows = list(store.execute(sql + (" LIMIT ?" if limit else ""),
-                                      (min_size, limit) if limit else (min_size,)))
-    if not rows:
+        groups = queries.copy_groups(store, min_size, limit)
+    if not groups:
         click.echo(f"no group with {min_size} or more articles")
         return
-    for cid, size, texts, canonical, reason in rows:
-        click.echo(f"cluster {cid}: {_plural(size, 'article')}, {_plural(texts, 'distinct text')}")
-        click.echo(f"  canonical {canonical}: {reason}")
+    for g in groups:
+        click.echo(f"cluster {g.id}: {_plural(g.size, 'article')}, {_plural(g.texts, 'distinct text')}")
+        click.echo(f"  canonical {g.canonical}: {g.reason}")
 
 
 @cli.command()
@@ -372,25 +371,19 @@ def clusters(db: str, min_size: int, limit: int) -> None:
               help="At most this many stories, largest first (0: all).")
 def stories(db: str, min_size: int, limit: int) -> None:
     """List stories (all versions of one event), with their sources and canonical."""
+    from dedup.store import queries
+
     with _existing(db) as store:
-        sql = ("SELECT id, size, canonical, reason FROM stories WHERE size >= ? "
-               "ORDER BY size DESC, id")
-        rows = list(store.execute(sql + (" LIMIT ?" if limit else ""),
-                                  (min_size, limit) if limit else (min_size,)))
-        members = {
-            sid: sorted(store.execute(
-                "SELECT id, source, published, copy FROM articles WHERE story = ?", (sid,)),
-                key=_by_instant)
-            for sid, *_ in rows
-        }
-    if not rows:
+        found = queries.stories(store, min_size, limit)
+        members = {s.id: sorted(queries.story_members(store, s.id), key=_by_instant) for s in found}
+    if not found:
         click.echo(f"no story with {min_size} or more articles")
         return
-    for sid, size, canonical, reason in rows:
-        groups = len({m[3] for m in members[sid]})
-        click.echo(f"story {sid}: {_plural(size, 'article')}, {_plural(groups, 'copy group')}")
-        click.echo(f"  canonical {canonical}: {reason}")
-        for aid, source, published, copy in members[sid]:
+    for s in found:
+        groups = len({m[3] for m in members[s.id]})
+        click.echo(f"story {s.id}: {_plural(s.size, 'article')}, {_plural(groups, 'copy group')}")
+        click.echo(f"  canonical {s.canonical}: {s.reason}")
+        for aid, source, published, copy in members[s.id]:
             click.echo(f"  - {aid} ({_outlet(source)}, {_when(published)}, copy group {copy})")
 
 
@@ -400,26 +393,22 @@ def stories(db: str, min_size: int, limit: int) -> None:
 @click.option("--body/--no-body", default=True, show_default=True, help="Print the extracted body.")
 def show(article_id: str, db: str, body: bool) -> None:
     """Show an article: its metadata, its group, the canonical and its matches."""
+    from dedup.store import queries
+
     with _existing(db) as store:
         row = store.article(article_id)
         if row is None:
             raise _no_article(article_id, db)
-        canonical, reason = store.execute(
-            "SELECT canonical, reason FROM clusters WHERE id = ?", (row["copy"],)).fetchone()
-        members = [r[0] for r in store.execute(
-            "SELECT id FROM articles WHERE copy = ? ORDER BY rowid", (row["copy"],))]
-        matches = list(store.execute(
-            "SELECT CASE WHEN a = ? THEN b ELSE a END, jaccard, containment, relation, score "
-            "FROM matches WHERE a = ? OR b = ? "
-            "ORDER BY relation = 'story', jaccard DESC, score DESC", (article_id,) * 3))
-        story_canonical = store.execute(
-            "SELECT canonical FROM stories WHERE id = ?", (row["story"],)).fetchone()
-        text = store.execute("SELECT body FROM texts WHERE id = ?", (row["text"],)).fetchone()
+        group, members = queries.copy_group(store, row["copy"])
+        canonical, reason = group.canonical, group.reason
+        matches = queries.related(store, article_id)
+        story_canonical = queries.story_canonical(store, row["story"])
+        text = queries.body(store, row["text"])
     for key in ("id", "path", "title", "source", "url", "published", "attribution", "dateline",
                 "byline", "method", "words", "encoding"):
         if row.get(key) not in (None, "", "[]"):
             click.echo(f"{key}: {row[key]}")
-    if story_canonical and story_canonical[0] == article_id:
+    if story_canonical == article_id:
         now = "canonical of its story"
     elif canonical == article_id:
         now = "canonical of its copy group"
@@ -428,14 +417,15 @@ def show(article_id: str, db: str, body: bool) -> None:
     click.echo(f"now: {now}; arrived as: {row['status']}")
     click.echo(f"copy group: {row['copy']} ({_plural(len(members), 'article')})  story: {row['story']}")
     click.echo(f"canonical: {canonical} ({reason})")
-    for other, jac, cont, rel, score in matches:
-        if rel == "story":  # a story link has a salient-term score, not shingle overlaps
-            click.echo(f"  story {other}: score {_score(score)}")
+    for m in matches:
+        if m.relation == "story":  # a story link has a salient-term score, not shingle overlaps
+            click.echo(f"  story {m.other}: score {_score(m.score)}")
         else:
-            click.echo(f"  {rel} {other}: jaccard {_score(jac)}, containment {_score(cont)}")
+            click.echo(f"  {m.relation} {m.other}: jaccard {_score(m.jaccard)}, "
+                       f"containment {_score(m.containment)}")
     if body and text:
         click.echo("")
-        click.echo(text[0])
+        click.echo(text)
 
 
 @cli.command()
@@ -486,12 +476,11 @@ def explain(first: str, second: str, db: str) -> None:
 def stats(db: str) -> None:
     """Counts: articles, distinct texts, copy groups and stories (and both by size), runs,
     problems."""
-    by_size = ("SELECT CASE WHEN size >= 10 THEN '10+' ELSE CAST(size AS TEXT) END AS s, "
-               "count(*) FROM {} GROUP BY s ORDER BY min(size)")
+    from dedup.store import queries
+
     with _existing(db) as st:
-        sizes = {t: list(st.execute(by_size.format(t))) for t in ("clusters", "stories")}
-        last = st.execute("SELECT id, started, status, read, seconds FROM runs ORDER BY id DESC "
-                          "LIMIT 1").fetchone()
+        sizes = {t: queries.sizes(st, t) for t in ("clusters", "stories")}
+        last = st.last_run()
         counts = {t: st.count(t) for t in ("articles", "texts", "clusters", "stories", "matches",
                                             "runs", "problems")}
     for name, n in counts.items():
@@ -499,7 +488,8 @@ def stats(db: str) -> None:
     click.echo("groups by size: " + ", ".join(f"{s}: {n}" for s, n in sizes["clusters"]))
     click.echo("stories by size: " + ", ".join(f"{s}: {n}" for s, n in sizes["stories"]))
     if last:
-        click.echo(f"last run: #{last[0]} {last[1]} {last[2]}, {last[3]} read in {last[4]} s")
+        click.echo(f"last run: #{last['id']} {last['started']} {last['status']}, {last['read']} read "
+                   f"in {last['seconds']} s")
     size = Path(db).stat().st_size
     click.echo(f"database: {db} ({size / 1e6:.1f} MB)")
 

@@ -12,7 +12,7 @@ from dedup.normalise import normalise, words
 from dedup.params import Params
 from dedup.shingles import shingle_hashes
 from dedup.sketch import estimate_jaccard
-from dedup.store import Store
+from dedup.store import Store, queries
 from dedup.stories import StoryEvidence, StoryParams, compare, same_story
 from dedup.storytier import decode_features
 from dedup.verify import is_near_copy, overlap
@@ -41,11 +41,7 @@ def explain(
 ) -> Explanation:
     rows = {}
     for aid in (a, b):
-        row = store.execute(
-            "SELECT a.text, a.copy, a.story, t.body, t.signature, t.shingle_set, t.story_features "
-            "FROM articles a "
-            "JOIN texts t ON t.id = a.text WHERE a.id = ?", (aid,)
-        ).fetchone()
+        row = queries.pair_rows(store, aid)
         if row is None:
             raise UnknownArticle(f"no article {aid!r} in the index; see `dedup clusters` for ids")
         rows[aid] = row
@@ -53,9 +49,7 @@ def explain(
     sig_a, sig_b = (np.frombuffer(r[4], dtype=np.uint32) for r in (ra, rb))
     set_a, set_b = (np.frombuffer(r[5], dtype=np.uint32) for r in (ra, rb))
     o = overlap(set_a, set_b)
-    recorded = store.execute(
-        "SELECT relation FROM matches WHERE (a = ? AND b = ?) OR (a = ? AND b = ?)", (a, b, b, a)
-    ).fetchone()
+    recorded = queries.recorded_relation(store, a, b)
     story = None
     if ra[6] and rb[6]:
         story = compare(decode_features(ra[6]), decode_features(rb[6]), story_params)
@@ -66,7 +60,7 @@ def explain(
         jaccard=round(o.jaccard, 4), a_in_b=round(o.a_in_b, 4), b_in_a=round(o.b_in_a, 4),
         near_copy=is_near_copy(o, params.jaccard_threshold, params.containment_threshold),
         same_copy_group=ra[1] == rb[1], same_story=ra[2] == rb[2],
-        recorded=None if recorded is None else str(recorded[0]),
+        recorded=recorded,
         passages=shared_passages(ra[3], set_b, params.shingle_size, max_passages),
     )
 

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from dedup.store import Store
+from dedup.store import Store, queries
 from dedup.verify import overlap
 
 FIELDS = (
@@ -30,28 +30,11 @@ FIELDS = (
     "copy_canonical", "copy_relation", "copy_similarity",
 )
 
-_SQL = """
-SELECT a.id, a.path, a.title, a.source, a.url, a.published, a.copy, a.story, a.text,
-       s.canonical, s.size, ca.text AS canonical_text, ca.copy AS canonical_copy,
-       c.canonical AS copy_canonical, c.size AS copy_size, cc.text AS copy_canonical_text
-FROM articles a
-JOIN stories s ON s.id = a.story
-LEFT JOIN articles ca ON ca.id = s.canonical
-JOIN clusters c ON c.id = a.copy
-LEFT JOIN articles cc ON cc.id = c.canonical
-ORDER BY a.story, a.copy, a.rowid
-"""
-
-
 def export_records(
     store: Store, shingles: Callable[[int], npt.NDArray[np.uint32]]
 ) -> Iterator[dict[str, Any]]:
     """Yield the export record of every article, grouped by story then copy group."""
-    cursor = store.conn.cursor()
-    cursor.execute(_SQL)
-    names = [d[0] for d in cursor.description]
-    for values in cursor:
-        row = dict(zip(names, values, strict=True))
+    for row in queries.export_rows(store):
         jaccard: dict[int, float] = {}  # by the other text: one overlap however often asked
 
         def similar(other: int, row: dict[str, Any] = row, jaccard: dict[int, float] = jaccard) -> float:

@@ -15,7 +15,7 @@ from dedup.explain import shared_passages
 from dedup.normalise import normalise
 from dedup.params import Params
 from dedup.shingles import shingle_hashes
-from dedup.store import Store
+from dedup.store import Store, queries
 from dedup.verify import overlap
 
 MAX_MEMBERS = 60  # members shown a story (the rest are counted)
@@ -68,16 +68,14 @@ def build(store: Store, *, min_size: int = 2, limit: int = 50, story: int | None
     params = store.params() or Params()
     counts = {t: store.count(t) for t in ("articles", "texts", "clusters", "stories")}
     if story is not None:
-        rows = list(store.execute("SELECT id, size, canonical, reason FROM stories WHERE id = ?", (story,)))
-        total = len(rows)
+        one = queries.story(store, story)
+        groups = [] if one is None else [one]
+        total = len(groups)
     else:
-        total = int(store.execute("SELECT count(*) FROM stories WHERE size >= ?", (min_size,)).fetchone()[0])
-        rows = list(store.execute(
-            "SELECT id, size, canonical, reason FROM stories WHERE size >= ? ORDER BY size DESC, id "
-            "LIMIT ?", (min_size, limit)))
-    stories = [_story(store, params, *row) for row in rows]
-    days = [w.day for (p,) in store.execute("SELECT published FROM articles WHERE published IS NOT NULL")
-            if (w := parse_published(p)) is not None]
+        total = queries.count_stories(store, min_size)
+        groups = queries.stories(store, min_size, limit)
+    stories = [_story(store, params, g.id, g.size, g.canonical, g.reason) for g in groups]
+    days = [w.day for p in queries.publication_dates(store) if (w := parse_published(p)) is not None]
     span = f"{min(days)} to {max(days)}" if days else "no dated article"
     stored = {"params": params.to_dict()}
     raw = store.get_config("story_params")
@@ -87,9 +85,7 @@ def build(store: Store, *, min_size: int = 2, limit: int = 50, story: int | None
 
 
 def _story(store: Store, params: Params, sid: int, size: int, canonical_id: str, reason: str) -> Story:
-    rows = list(store.execute(
-        "SELECT a.id, a.title, a.source, a.url, a.published, a.copy, a.text, t.body "
-        "FROM articles a JOIN texts t ON t.id = a.text WHERE a.story = ?", (sid,)))
+    rows = queries.story_texts(store, sid)
     by_id = {r[0]: r for r in rows}
     canon = by_id.get(canonical_id, rows[0])
     canon_set = store.shingle_set(canon[6])
