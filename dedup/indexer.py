@@ -182,11 +182,8 @@ class _Run:
             summary.clusters = len(index.clusters)
             summary.stories = len(index.stories)
             summary.timings = {"read": self.read_seconds, **index.timings}
-            with index.store.transaction():
-                index.store.executemany(
-                    "INSERT INTO problems (run, source, line, reason) VALUES (?, ?, ?, ?)",
-                    [(summary.run, p.source, p.line, p.reason) for p in summary.problems],
-                )
+            index.store.record_problems(
+                summary.run, [(p.source, p.line, p.reason) for p in summary.problems])
             index.end_run(summary.counts(), status)
         return summary
 
@@ -256,19 +253,18 @@ class _Run:
     def prune(self) -> int:
         """Remove the articles of recorded files under the run's paths that are gone now."""
         roots = [os.path.realpath(p) for p in self.paths if p != "-"]
+        store = self.index.store
         gone = [
-            str(key) for (key,) in self.index.store.execute("SELECT key FROM files")
+            key for key in store.file_keys()
             if any(key == root or key.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
             and not os.path.lexists(key)
         ]
         removed = 0
         for key in gone:
-            ids = [str(r[0]) for r in self.index.store.execute(
-                "SELECT id FROM articles WHERE file = ?", (key,))]
+            ids = store.articles_of_file(key)
             for aid in ids:
                 self.index.remove(aid)
-            with self.index.store.transaction():
-                self.index.store.execute("DELETE FROM files WHERE key = ?", (key,))
+            store.forget_file(key)
             removed += len(ids)
             self.summary.missing_files += 1
         return removed
@@ -277,10 +273,7 @@ class _Run:
         """Whether the file has the size and modification time recorded when it was read."""
         if item.key == "-":
             return False
-        row = self.index.store.execute(
-            "SELECT size, mtime_ns FROM files WHERE key = ?", (item.key,)
-        ).fetchone()
-        if row is not None and row[0] == item.size and row[1] == item.mtime_ns:
+        if self.index.store.file_stamp(item.key) == (item.size, item.mtime_ns):
             self.summary.unchanged_files += 1
             return True
         return False
@@ -290,21 +283,11 @@ def _finish_files(index: Index, files: list[_Pending]) -> int:
     """Record files as read, in one transaction; remove articles their new versions lack."""
     removed = 0
     for p in files:
-        gone = [
-            str(r[0])
-            for r in index.store.execute("SELECT id FROM articles WHERE file = ?", (p.source.key,))
-            if r[0] not in p.ids
-        ]
+        gone = [aid for aid in index.store.articles_of_file(p.source.key) if aid not in p.ids]
         for aid in gone:
             index.remove(aid)
         removed += len(gone)
-    with index.store.transaction():
-        index.store.executemany(
-            "INSERT INTO files (key, display, size, mtime_ns, hash, articles, run) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
-            "display = excluded.display, size = excluded.size, mtime_ns = excluded.mtime_ns, "
-            "hash = excluded.hash, articles = excluded.articles, run = excluded.run",
-            [(p.source.key, p.source.display, p.source.size, p.source.mtime_ns, p.digest,
-              len(p.ids), index.current_run) for p in files],
-        )
+    index.store.record_files(
+        [(p.source.key, p.source.display, p.source.size, p.source.mtime_ns, p.digest, len(p.ids))
+         for p in files], index.current_run)
     return removed

@@ -230,6 +230,40 @@ class Store:
                 (_now(), status, *counts.values(), run),
             )
 
+    # -- files and problems of runs --------------------------------------------------------
+
+    def file_stamp(self, key: str) -> tuple[int, int] | None:
+        """(size, mtime_ns) of a file when it was last read, or None."""
+        row = self.conn.execute("SELECT size, mtime_ns FROM files WHERE key = ?", (key,)).fetchone()
+        return None if row is None else (int(row[0]), int(row[1]))
+
+    def file_keys(self) -> list[str]:
+        return [str(r[0]) for r in self.conn.execute("SELECT key FROM files")]
+
+    def articles_of_file(self, key: str) -> list[str]:
+        return [str(r[0]) for r in self.conn.execute("SELECT id FROM articles WHERE file = ?", (key,))]
+
+    def record_files(self, files: list[tuple[str, str, int, int, str, int]], run: int | None) -> None:
+        """(key, display, size, mtime_ns, hash, articles) of files read to their end."""
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT INTO files (key, display, size, mtime_ns, hash, articles, run) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
+                "display = excluded.display, size = excluded.size, mtime_ns = excluded.mtime_ns, "
+                "hash = excluded.hash, articles = excluded.articles, run = excluded.run",
+                [(*f, run) for f in files])
+
+    def forget_file(self, key: str) -> None:
+        with self.transaction():
+            self.conn.execute("DELETE FROM files WHERE key = ?", (key,))
+
+    def record_problems(self, run: int, problems: list[tuple[str, int | None, str]]) -> None:
+        """(source, line, reason) of a run's problems."""
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT INTO problems (run, source, line, reason) VALUES (?, ?, ?, ?)",
+                [(run, *p) for p in problems])
+
     # -- reads used by the CLI -----------------------------------------------------------
 
     def last_run(self) -> dict[str, Any] | None:
