@@ -157,9 +157,7 @@ class Index:
         sizes: list[int] = []
         full: list[bytes] = []
         lead: list[bytes] = []
-        for tid, h, n, sig, ld in self.store.execute(
-            "SELECT id, hash, shingles, signature, lead FROM texts ORDER BY id"
-        ):
+        for tid, h, n, sig, ld in self.store.texts():
             self._by_hash[h] = tid
             ids.append(tid)
             sizes.append(n)
@@ -168,18 +166,12 @@ class Index:
         self._next_text = (max(ids) + 1) if ids else 1
         self.copies.load(ids, sizes, b"".join(full), b"".join(lead))
         self.stories = StoryTier(self.story_params)
-        for tid, raw in self.store.execute("SELECT id, story_features FROM texts ORDER BY id"):
+        for tid, raw in self.store.story_features():
             self.stories.load(tid, decode_features(raw))
-        for a_text, b_text, relation, score in self.store.execute(
-            "SELECT a_text, b_text, relation, score FROM matches WHERE relation IN ('near', 'story') "
-            "ORDER BY rowid"
-        ):
-            self.stories.load_link(a_text, b_text, COPY_LINK if relation == "near" else score)
+        for a_text, b_text, relation, score in self.store.links():
+            self.stories.load_link(a_text, b_text, COPY_LINK if relation == "near" else float(score or 0))
         self.stories.settle()
-        for aid, tid, words, published, attribution, content_hash, copy in self.store.execute(
-            "SELECT id, text, words, published, attribution, content_hash, copy FROM articles "
-            "ORDER BY rowid"
-        ):
+        for aid, tid, words, published, attribution, content_hash, copy in self.store.articles():
             member = Member(aid, tid, words, parse_published(published),
                             tuple(json.loads(attribution or "[]")))
             self._articles[aid] = _Art(tid, content_hash, member)
@@ -189,11 +181,11 @@ class Index:
             arts.append(aid)
         self._canonical: dict[int, Choice] = {
             cid: Choice(canon, reason)
-            for cid, canon, reason in self.store.execute("SELECT id, canonical, reason FROM clusters")
+            for cid, canon, reason in self.store.canonicals("clusters")
         }
         self._story_canonical: dict[int, Choice] = {
             sid: Choice(canon, reason)
-            for sid, canon, reason in self.store.execute("SELECT id, canonical, reason FROM stories")
+            for sid, canon, reason in self.store.canonicals("stories")
         }
 
     # -- runs ------------------------------------------------------------------------------
@@ -338,11 +330,7 @@ class Index:
             cluster = self.clusters.cluster(text)
             self._insert_article(p, text, cluster, self.stories.label[text], status)
             t0 = time.perf_counter()
-            self.store.execute(
-                "INSERT OR REPLACE INTO matches (a, b, a_text, b_text, jaccard, containment, "
-                "relation, run) VALUES (?, ?, ?, ?, 1.0, 1.0, 'exact', ?)",
-                (aid, rep, text, text, self._run),
-            )
+            self.store.record_exact(aid, rep, text, self._run)
             timings["store"] += time.perf_counter() - t0
             stories = {self.stories.label[text]}
         else:
@@ -396,9 +384,7 @@ class Index:
             rows.append((p.article.id, rep, text, other, "story", round(evidence.score, 4),
                          evidence_json(evidence), self._run))
             out.append(Match(rep, 0.0, 0.0, "story", round(evidence.score, 4)))
-        self.store.executemany(
-            "INSERT OR REPLACE INTO matches (a, b, a_text, b_text, relation, score, evidence, run) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self.store.record_story_links(rows)
         self.timings["store"] += time.perf_counter() - t1
         out.sort(key=lambda m: (-(m.score or 0.0), m.id))
         return tuple(out[:_MAX_MATCHES]), touched
@@ -408,7 +394,7 @@ class Index:
         touched: set[int] = set()
         for t, (old, new) in changed.items():
             if t != skip:
-                self.store.execute("UPDATE articles SET story = ? WHERE text = ?", (new, t))
+                self.store.set_story(t, new)
             touched.add(new)
             if old is not None:
                 touched.add(old)
@@ -420,19 +406,14 @@ class Index:
         texts = self.stories.members(story) if story in self.stories.label else []
         texts = [t for t in texts if t in self._text_articles]
         if not texts:
-            self.store.execute("DELETE FROM stories WHERE id = ?", (story,))
+            self.store.delete_story(story)
             self._story_canonical.pop(story, None)
             return Choice("", "no member")
         members = [self._articles[a].member for t in texts for a in self._text_articles[t]]
         choice = choose(members, self.copies.contains)
         self.timings["cluster"] += time.perf_counter() - t0
-        self.store.execute(
-            "INSERT INTO stories (id, canonical, reason, size, texts, updated_run) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET canonical = excluded.canonical, "
-            "reason = excluded.reason, size = excluded.size, texts = excluded.texts, "
-            "updated_run = excluded.updated_run",
-            (story, choice.canonical, choice.reason, len(members), len(texts), self._run),
-        )
+        self.store.upsert_story(story, choice.canonical, choice.reason, len(members), len(texts),
+                                self._run)
         self._story_canonical[story] = choice
         return choice
 
@@ -449,12 +430,9 @@ class Index:
         self._by_hash[p.body_hash] = text
         t0 = time.perf_counter()
         assert p.story_row is not None
-        self.store.execute(
-            "INSERT INTO texts (id, hash, words, shingles, body, signature, lead, shingle_set, "
-            "story_features) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self.store.insert_text(
             (text, p.body_hash, p.words, int(p.shingles.size), p.extracted.body,
-             p.signature.tobytes(), p.lead.tobytes(), p.shingles.tobytes(), p.story_row),
-        )
+             p.signature.tobytes(), p.lead.tobytes(), p.shingles.tobytes(), p.story_row))
         self.timings["store"] += time.perf_counter() - t0
         return text
 
@@ -467,11 +445,7 @@ class Index:
         self._articles[a.id] = _Art(text, p.content_hash, member)
         self._text_articles.setdefault(text, []).append(a.id)
         t0 = time.perf_counter()
-        self.store.execute(
-            "INSERT INTO articles (id, path, title, source, url, published, attribution, "
-            "dateline, byline, method, text, body_hash, words, copy, story, status, "
-            "content_hash, file, run, encoding) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self.store.insert_article(
             (a.id, a.path, x.title or a.title, x.source or a.source, a.url, published,
              json.dumps(list(x.attribution)), x.dateline, x.byline, x.method, text,
              p.body_hash, p.words, cluster, story, status, p.content_hash,
@@ -491,19 +465,14 @@ class Index:
             rep = self._text_articles[cand][0]
             rows.append((aid, rep, text, cand, o.jaccard, o.containment, "near", self._run))
             out.append(Match(rep, round(o.jaccard, 4), round(o.containment, 4), "near"))
-        self.store.executemany(
-            "INSERT OR REPLACE INTO matches (a, b, a_text, b_text, jaccard, containment, relation, "
-            "run) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self.store.record_near(rows)
         self.timings["store"] += time.perf_counter() - t0
         out.sort(key=lambda m: (-m.jaccard, -m.containment, m.id))
         return tuple(out[:_MAX_MATCHES])
 
     def _record_merges(self, merges: list[Merge], kind: str = "merge") -> None:
         for m in merges:
-            self.store.execute("UPDATE articles SET copy = ? WHERE copy = ?", (m.kept, m.absorbed))
-            self.store.execute("DELETE FROM clusters WHERE id = ?", (m.absorbed,))
-            self.store.execute("INSERT INTO merges (run, kept, absorbed, kind) VALUES (?, ?, ?, ?)",
-                               (self._run, m.kept, m.absorbed, kind))
+            self.store.merge_clusters(m.kept, m.absorbed, self._run, kind)
             self._canonical.pop(m.absorbed, None)
 
     # -- removing --------------------------------------------------------------------------
@@ -522,44 +491,22 @@ class Index:
         was_rep = arts[0] == aid
         arts.remove(aid)
         st = self.store
-        st.execute("DELETE FROM articles WHERE id = ?", (aid,))
-        st.execute("DELETE FROM matches WHERE a = ? AND relation = 'exact'", (aid,))
+        st.delete_article(aid, arts[0] if arts and was_rep else None)
         cluster = self.clusters.cluster(text)
         if arts:
-            if was_rep:
-                new_rep = arts[0]
-                st.execute("DELETE FROM matches WHERE a = ? AND b = ?", (new_rep, aid))
-                st.execute("UPDATE matches SET a = ? WHERE a = ?", (new_rep, aid))
-                st.execute("UPDATE matches SET b = ? WHERE b = ?", (new_rep, aid))
             self._refresh_cluster(cluster)
             self._restory(self.stories.label[text])
             return
         del self._text_articles[text]
-        row = st.execute("SELECT hash, signature, lead FROM texts WHERE id = ?", (text,)).fetchone()
-        full, lead = (np.frombuffer(b, dtype=np.uint32) for b in (row[1], row[2]))
+        body_hash, signature, lead_bytes = st.text_sketch(text)
+        full, lead = (np.frombuffer(b, dtype=np.uint32) for b in (signature, lead_bytes))
         self.copies.remove(text, full, lead)
-        del self._by_hash[row[0]]
-
-        def neighbours(node: int) -> list[int]:
-            return [
-                int(r[0]) for r in st.execute(
-                    "SELECT b_text FROM matches WHERE a_text = ? AND relation = 'near' UNION "
-                    "SELECT a_text FROM matches WHERE b_text = ? AND relation = 'near'",
-                    (node, node),
-                )
-            ]
-
-        st.execute("DELETE FROM matches WHERE a_text = ? OR b_text = ?", (text, text))
-        st.execute("DELETE FROM texts WHERE id = ?", (text,))
-        created = self.clusters.remove(text, neighbours)
+        del self._by_hash[body_hash]
+        st.delete_text(text)  # its matches first: the split asks the texts left for their copies
+        created = self.clusters.remove(text, st.near_neighbours)
         for new_id in created:
-            members = self.clusters.members(new_id)
-            st.execute(
-                f"UPDATE articles SET copy = ? WHERE text IN ({','.join('?' * len(members))})",
-                (new_id, *members),
-            )
-            st.execute("INSERT INTO merges (run, kept, absorbed, kind) VALUES (?, ?, ?, 'split')",
-                       (self._run, cluster, new_id))
+            st.set_copy_group(new_id, self.clusters.members(new_id))
+            st.record_merge(cluster, new_id, self._run, "split")
             self._recanonical(new_id)
         self._refresh_cluster(cluster)
         old_story = self.stories.label[text]
@@ -570,7 +517,7 @@ class Index:
         if cluster in self.clusters:
             self._recanonical(cluster)
         else:
-            self.store.execute("DELETE FROM clusters WHERE id = ?", (cluster,))
+            self.store.delete_cluster(cluster)
             self._canonical.pop(cluster, None)
 
     # -- canonical ------------------------------------------------------------------------
@@ -582,14 +529,8 @@ class Index:
         choice = choose(members, self.copies.contains)
         self.timings["cluster"] += time.perf_counter() - t0
         t1 = time.perf_counter()
-        self.store.execute(
-            "INSERT INTO clusters (id, canonical, reason, size, texts, created_run, updated_run) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-            "canonical = excluded.canonical, reason = excluded.reason, size = excluded.size, "
-            "texts = excluded.texts, updated_run = excluded.updated_run",
-            (cluster, choice.canonical, choice.reason, len(members), len(texts),
-             self._run, self._run),
-        )
+        self.store.upsert_cluster(cluster, choice.canonical, choice.reason, len(members), len(texts),
+                                  self._run)
         self.timings["store"] += time.perf_counter() - t1
         self._canonical[cluster] = choice
         return choice

@@ -230,6 +230,136 @@ class Store:
                 (_now(), status, *counts.values(), run),
             )
 
+    # -- the index's state, read back when it opens ----------------------------------------
+
+    def texts(self) -> Iterator[tuple[int, str, int, bytes, bytes]]:
+        """(id, hash, shingles, signature, lead) of every text, by id."""
+        yield from self.conn.execute("SELECT id, hash, shingles, signature, lead FROM texts ORDER BY id")
+
+    def story_features(self) -> Iterator[tuple[int, str]]:
+        """(text id, encoded story features) of every text, by id."""
+        yield from self.conn.execute("SELECT id, story_features FROM texts ORDER BY id")
+
+    def links(self) -> Iterator[tuple[int, int, str, float | None]]:
+        """(a_text, b_text, relation, score) of the near-copy and story links, in order."""
+        yield from self.conn.execute(
+            "SELECT a_text, b_text, relation, score FROM matches WHERE relation IN ('near', 'story') "
+            "ORDER BY rowid")
+
+    def articles(self) -> Iterator[tuple[str, int, int, str | None, str | None, str, int]]:
+        """(id, text, words, published, attribution, content_hash, copy) of every article."""
+        yield from self.conn.execute(
+            "SELECT id, text, words, published, attribution, content_hash, copy FROM articles "
+            "ORDER BY rowid")
+
+    def canonicals(self, table: str) -> Iterator[tuple[int, str, str]]:
+        """(id, canonical, reason) of every copy group (``clusters``) or ``stories``."""
+        if table not in ("clusters", "stories"):
+            raise ValueError(f"canonicals of clusters or stories, not {table!r}")
+        yield from self.conn.execute(f"SELECT id, canonical, reason FROM {table}")
+
+    def text_sketch(self, text: int) -> tuple[str, bytes, bytes]:
+        """(hash, signature, lead) of a text."""
+        row = self.conn.execute("SELECT hash, signature, lead FROM texts WHERE id = ?", (text,)).fetchone()
+        if row is None:
+            raise StoreError(f"text {text} is missing from {str(self.path)!r}; the file is damaged")
+        return str(row[0]), bytes(row[1]), bytes(row[2])
+
+    def near_neighbours(self, text: int) -> list[int]:
+        """The texts verified as near copies of ``text``, either way round."""
+        return [int(r[0]) for r in self.conn.execute(
+            "SELECT b_text FROM matches WHERE a_text = ? AND relation = 'near' UNION "
+            "SELECT a_text FROM matches WHERE b_text = ? AND relation = 'near'", (text, text))]
+
+    # -- the index's writes ------------------------------------------------------------------
+
+    def insert_text(self, row: tuple[Any, ...]) -> None:
+        """(id, hash, words, shingles, body, signature, lead, shingle_set, story_features)."""
+        self.conn.execute(
+            "INSERT INTO texts (id, hash, words, shingles, body, signature, lead, shingle_set, "
+            "story_features) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+
+    def insert_article(self, row: tuple[Any, ...]) -> None:
+        """(id, path, title, source, url, published, attribution, dateline, byline, method,
+        text, body_hash, words, copy, story, status, content_hash, file, run, encoding)."""
+        self.conn.execute(
+            "INSERT INTO articles (id, path, title, source, url, published, attribution, "
+            "dateline, byline, method, text, body_hash, words, copy, story, status, "
+            "content_hash, file, run, encoding) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+
+    def record_exact(self, a: str, b: str, text: int, run: int | None) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO matches (a, b, a_text, b_text, jaccard, containment, "
+            "relation, run) VALUES (?, ?, ?, ?, 1.0, 1.0, 'exact', ?)", (a, b, text, text, run))
+
+    def record_near(self, rows: list[tuple[Any, ...]]) -> None:
+        """(a, b, a_text, b_text, jaccard, containment, 'near', run) of verified copies."""
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO matches (a, b, a_text, b_text, jaccard, containment, relation, "
+            "run) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def record_story_links(self, rows: list[tuple[Any, ...]]) -> None:
+        """(a, b, a_text, b_text, 'story', score, evidence, run) of story links."""
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO matches (a, b, a_text, b_text, relation, score, evidence, run) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def set_story(self, text: int, story: int) -> None:
+        self.conn.execute("UPDATE articles SET story = ? WHERE text = ?", (story, text))
+
+    def set_copy_group(self, group: int, texts: list[int]) -> None:
+        self.conn.execute(f"UPDATE articles SET copy = ? WHERE text IN ({','.join('?' * len(texts))})",
+                          (group, *texts))
+
+    def upsert_story(self, story: int, canonical: str, reason: str, size: int, texts: int,
+                     run: int | None) -> None:
+        self.conn.execute(
+            "INSERT INTO stories (id, canonical, reason, size, texts, updated_run) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET canonical = excluded.canonical, "
+            "reason = excluded.reason, size = excluded.size, texts = excluded.texts, "
+            "updated_run = excluded.updated_run", (story, canonical, reason, size, texts, run))
+
+    def upsert_cluster(self, cluster: int, canonical: str, reason: str, size: int, texts: int,
+                       run: int | None) -> None:
+        self.conn.execute(
+            "INSERT INTO clusters (id, canonical, reason, size, texts, created_run, updated_run) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+            "canonical = excluded.canonical, reason = excluded.reason, size = excluded.size, "
+            "texts = excluded.texts, updated_run = excluded.updated_run",
+            (cluster, canonical, reason, size, texts, run, run))
+
+    def delete_story(self, story: int) -> None:
+        self.conn.execute("DELETE FROM stories WHERE id = ?", (story,))
+
+    def delete_cluster(self, cluster: int) -> None:
+        self.conn.execute("DELETE FROM clusters WHERE id = ?", (cluster,))
+
+    def merge_clusters(self, kept: int, absorbed: int, run: int | None, kind: str = "merge") -> None:
+        """``absorbed``'s articles join ``kept``; the group goes, the merge is recorded."""
+        self.conn.execute("UPDATE articles SET copy = ? WHERE copy = ?", (kept, absorbed))
+        self.conn.execute("DELETE FROM clusters WHERE id = ?", (absorbed,))
+        self.record_merge(kept, absorbed, run, kind)
+
+    def record_merge(self, kept: int, absorbed: int, run: int | None, kind: str) -> None:
+        self.conn.execute("INSERT INTO merges (run, kept, absorbed, kind) VALUES (?, ?, ?, ?)",
+                          (run, kept, absorbed, kind))
+
+    def delete_article(self, aid: str, new_rep: str | None) -> None:
+        """An article's row and its exact match; its other matches pass to ``new_rep``, the
+        article that now stands for its text (None: the text goes too, with its matches)."""
+        self.conn.execute("DELETE FROM articles WHERE id = ?", (aid,))
+        self.conn.execute("DELETE FROM matches WHERE a = ? AND relation = 'exact'", (aid,))
+        if new_rep is not None:
+            self.conn.execute("DELETE FROM matches WHERE a = ? AND b = ?", (new_rep, aid))
+            self.conn.execute("UPDATE matches SET a = ? WHERE a = ?", (new_rep, aid))
+            self.conn.execute("UPDATE matches SET b = ? WHERE b = ?", (new_rep, aid))
+
+    def delete_text(self, text: int) -> None:
+        """A text and every match of it."""
+        self.conn.execute("DELETE FROM matches WHERE a_text = ? OR b_text = ?", (text, text))
+        self.conn.execute("DELETE FROM texts WHERE id = ?", (text,))
+
     # -- files and problems of runs --------------------------------------------------------
 
     def file_stamp(self, key: str) -> tuple[int, int] | None:
