@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from dedup._version import __version__
 from dedup.article import Article
 from dedup.decision import Decision, Match, Skipped
 from dedup.errors import (
@@ -26,7 +27,6 @@ from dedup.params import Params
 if TYPE_CHECKING:
     from dedup.index import Index
 
-__version__ = "0.1.0"
 
 __all__ = [
     "Article",

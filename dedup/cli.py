@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from dedup import __version__
+from dedup._version import __version__
 from dedup.article import parse_published
 from dedup.errors import DedupError
 

@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 import sqlite_utils
 
+from dedup._version import __version__
 from dedup.errors import ForeignDatabase, IndexBusy, StoreError
 from dedup.params import Params
 from dedup.store.schema import (
@@ -212,8 +213,6 @@ class Store:
 
     def begin_run(self, params: str, sources: list[str]) -> int:
         """Record a run that starts now (its parameters as JSON); returns its id."""
-        from dedup import __version__
-
         with self.transaction():
             cur = self.conn.execute(
                 "INSERT INTO runs (started, status, version, params, sources) VALUES (?, ?, ?, ?, ?)",
