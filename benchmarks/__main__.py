@@ -19,28 +19,57 @@ def cli() -> None:
 
 @cli.command()
 @click.option("--size", type=click.IntRange(min=1), required=True, help="Articles in the feed.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Worker processes for dedup index.")
-@click.option("--json-out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the result as one JSON object to this file.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes for dedup index.",
+)
+@click.option(
+    "--json-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the result as one JSON object to this file.",
+)
 @click.option("--no-baseline", is_flag=True, help="Skip the datasketch baseline.")
-@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True,
-              help="Seed of the synthetic feed.")
-@click.option("--probes", type=click.IntRange(min=1), default=400, show_default=True,
-              help="Articles added one by one at the end to measure add() latency.")
-@click.option("--results-dir", type=click.Path(file_okay=False, path_type=Path),
-              default=history.RESULTS, show_default=True,
-              help="Where history.jsonl and throughput.png live.")
-@click.option("--work-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Cache of generated feeds and scratch databases [default: RESULTS-DIR/tmp].")
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Seed of the synthetic feed.")
+@click.option(
+    "--probes",
+    type=click.IntRange(min=1),
+    default=400,
+    show_default=True,
+    help="Articles added one by one at the end to measure add() latency.",
+)
+@click.option(
+    "--results-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=history.RESULTS,
+    show_default=True,
+    help="Where history.jsonl and throughput.png live.",
+)
+@click.option(
+    "--work-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Cache of generated feeds and scratch databases [default: RESULTS-DIR/tmp].",
+)
 @click.option("--keep-db", is_flag=True, help="Keep the dedup database after the run.")
-@click.option("--no-stories", is_flag=True,
-              help="Index with the story tier off (dedup index --no-stories), to measure its cost.")
-@click.option("--update-docs", is_flag=True,
-              help="Rewrite the latest-results table in docs/benchmarks.md.")
+@click.option(
+    "--no-stories",
+    is_flag=True,
+    help="Index with the story tier off (dedup index --no-stories), to measure its cost.",
+)
+@click.option("--update-docs", is_flag=True, help="Rewrite the latest-results table in docs/benchmarks.md.")
 def run(
-    size: int, workers: int, json_out: Path | None, no_baseline: bool, seed: int,
-    probes: int, results_dir: Path, work_dir: Path | None, keep_db: bool, no_stories: bool,
+    size: int,
+    workers: int,
+    json_out: Path | None,
+    no_baseline: bool,
+    seed: int,
+    probes: int,
+    results_dir: Path,
+    work_dir: Path | None,
+    keep_db: bool,
+    no_stories: bool,
     update_docs: bool,
 ) -> None:
     """Index a synthetic feed of SIZE articles and compare with the last run and datasketch."""
@@ -48,9 +77,16 @@ def run(
     from benchmarks.harness import RunOptions, write_json
     from benchmarks.harness import run as run_benchmark
 
-    opts = RunOptions(size=size, workers=workers, seed=seed, baseline=not no_baseline,
-                      probes=probes, work=work_dir or results_dir / "tmp", keep_db=keep_db,
-                      stories=not no_stories)
+    opts = RunOptions(
+        size=size,
+        workers=workers,
+        seed=seed,
+        baseline=not no_baseline,
+        probes=probes,
+        work=work_dir or results_dir / "tmp",
+        keep_db=keep_db,
+        stories=not no_stories,
+    )
     try:
         figures = run_benchmark(opts, progress=lambda m: click.echo(f"... {m}", err=True))
     except RuntimeError as e:
@@ -76,31 +112,46 @@ def run(
 
 def _headline(r: dict[str, object]) -> str:
     base = r.get("baseline")
-    line = (f"{r['size']:,} articles: {r['articles_per_s']:,} articles/s, "
-            f"{r['peak_rss_mb']:,} MB peak ({r['bytes_per_article']:,} B/article), "
-            f"copies found {100 * float(r['copy_recall']):.1f} % "  # type: ignore[arg-type]
-            f"with {r['false_merge_pct']} % falsely merged, copy F1 {r['copy_f1']}, "
-            f"story ARI {r['story_ari']}")
+    line = (
+        f"{r['size']:,} articles: {r['articles_per_s']:,} articles/s, "
+        f"{r['peak_rss_mb']:,} MB peak ({r['bytes_per_article']:,} B/article), "
+        f"copies found {100 * float(r['copy_recall']):.1f} % "  # type: ignore[arg-type]
+        f"with {r['false_merge_pct']} % falsely merged, copy F1 {r['copy_f1']}, "
+        f"story ARI {r['story_ari']}"
+    )
     if "cpu_share" in r:
         line += f" (dedup got {r['cpu_share']} CPU-seconds a second)"
     if isinstance(base, dict):
-        line += (f"; {r['speed_ratio']}x datasketch's speed ({base['articles_per_s']:,}/s), "
-                 f"{r['memory_ratio']}x its memory ({base['peak_rss_mb']:,} MB)")
+        line += (
+            f"; {r['speed_ratio']}x datasketch's speed ({base['articles_per_s']:,}/s), "
+            f"{r['memory_ratio']}x its memory ({base['peak_rss_mb']:,} MB)"
+        )
     return line
 
 
 @cli.command()
 @click.option("--size", type=click.IntRange(min=1), required=True, help="Articles in the feed.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder to write articles, truth.jsonl.gz and meta.json into.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write articles, truth.jsonl.gz and meta.json into.",
+)
 @click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True)
-@click.option("--layout", type=click.Choice(["jsonl", "dir"]), default="jsonl",
-              show_default=True, help="One gzipped JSON-lines file, or a folder of .json files.")
+@click.option(
+    "--layout",
+    type=click.Choice(["jsonl", "dir"]),
+    default="jsonl",
+    show_default=True,
+    help="One gzipped JSON-lines file, or a folder of .json files.",
+)
 def generate(size: int, out: Path, seed: int, layout: str) -> None:
     """Write a synthetic wire feed with its ground truth."""
     files, stats = write_feed(out, size, seed, layout=layout)
-    click.echo(f"{stats.articles:,} articles ({stats.stories:,} stories, {stats.groups:,} copy "
-               f"groups) in {stats.seconds:.1f} s: {stats.articles_per_s:,.0f} articles/s")
+    click.echo(
+        f"{stats.articles:,} articles ({stats.stories:,} stories, {stats.groups:,} copy "
+        f"groups) in {stats.seconds:.1f} s: {stats.articles_per_s:,.0f} articles/s"
+    )
     click.echo(f"articles: {files.articles}\ntruth: {files.truth}")
     click.echo("variants: " + json.dumps(stats.variants, sort_keys=True))
 
@@ -130,10 +181,13 @@ def index_worker(feed: Path, db: Path, out: Path, workers: int, no_stories: bool
 
 
 @cli.command()
-@click.option("--results-dir", type=click.Path(file_okay=False, path_type=Path),
-              default=history.RESULTS, show_default=True)
-@click.option("--update-docs", is_flag=True,
-              help="Rewrite the latest-results table in docs/benchmarks.md.")
+@click.option(
+    "--results-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=history.RESULTS,
+    show_default=True,
+)
+@click.option("--update-docs", is_flag=True, help="Rewrite the latest-results table in docs/benchmarks.md.")
 def report(results_dir: Path, update_docs: bool) -> None:
     """Print the latest run of each size as a table and redraw the plot."""
     runs = history.load(results_dir / history.HISTORY_NAME)

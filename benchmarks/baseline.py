@@ -42,8 +42,7 @@ def _shingles(text: str) -> list[bytes]:
     words = _WORD.findall(text.lower())
     if len(words) < SHINGLE:
         return [" ".join(words).encode("utf-8")]
-    return [" ".join(words[i:i + SHINGLE]).encode("utf-8")
-            for i in range(len(words) - SHINGLE + 1)]
+    return [" ".join(words[i : i + SHINGLE]).encode("utf-8") for i in range(len(words) - SHINGLE + 1)]
 
 
 class _Components:
@@ -103,7 +102,7 @@ def run(feed: Path, limit: int | None = None) -> tuple[dict[str, Any], dict[str,
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     figures = {
         "method": f"datasketch MinHash.update_batch (xxh32, {NUM_PERM} perm) over word "
-                  f"{SHINGLE}-shingles + in-memory MinHashLSH(threshold={THRESHOLD})",
+        f"{SHINGLE}-shingles + in-memory MinHashLSH(threshold={THRESHOLD})",
         "articles": count,
         "seconds": round(seconds, 3),
         "articles_per_s": round(count / seconds, 1) if seconds else 0.0,

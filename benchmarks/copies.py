@@ -91,8 +91,10 @@ def main() -> None:
         for strength in strengths:
             r = recall(model, strength, args.pairs, args.seed)
             print(f"| {model} | {strength:.2f} | {100 * r:.1f} % |")
-    print(f"\nunrelated texts wrongly grouped: {100 * false_merges(args.pairs * 4, args.seed):.2f} %"
-          f" of {args.pairs * 4}")
+    print(
+        f"\nunrelated texts wrongly grouped: {100 * false_merges(args.pairs * 4, args.seed):.2f} %"
+        f" of {args.pairs * 4}"
+    )
 
 
 if __name__ == "__main__":

@@ -87,8 +87,9 @@ def load_ecbplus(path: Path = DATA) -> list[Doc]:
         for line in f:
             row = json.loads(line)
             title, body = _split_title(row.get("title"), row["text"])
-            docs.append(Doc(row["id"], title, body, parse_published(row.get("date")),
-                            row["cluster"], row["topic"]))
+            docs.append(
+                Doc(row["id"], title, body, parse_published(row.get("date")), row["cluster"], row["topic"])
+            )
     return docs
 
 
@@ -153,11 +154,13 @@ def index_stories(data: Path, work: Path, workers: int = 1) -> tuple[dict[str, i
     db, out = work / "ecbplus.db", work / "export.jsonl"
     command = [sys.executable, "-m", "dedup"]
     start = time.perf_counter()
-    subprocess.run([*command, "index", str(data), "--db", str(db), "--quiet",
-                    "--workers", str(workers)], check=True, capture_output=True)
+    subprocess.run(
+        [*command, "index", str(data), "--db", str(db), "--quiet", "--workers", str(workers)],
+        check=True,
+        capture_output=True,
+    )
     seconds = time.perf_counter() - start
-    subprocess.run([*command, "export", "--db", str(db), "-o", str(out)], check=True,
-                   capture_output=True)
+    subprocess.run([*command, "export", "--db", str(db), "-o", str(out)], check=True, capture_output=True)
     with out.open(encoding="utf-8") as f:
         rows = [json.loads(line) for line in f]
     return {row["id"]: row["story"] for row in rows}, seconds
@@ -254,6 +257,7 @@ def seeds_report(params: StoryParams) -> dict[str, Any]:
 
 def order_check(docs: Sequence[Doc], params: StoryParams, shuffles: int = 2) -> bool:
     """True when shuffled arrival orders give the file order's partition."""
+
     def partition(labels: Mapping[str, int]) -> set[frozenset[str]]:
         groups: defaultdict[int, set[str]] = defaultdict(set)
         for item, label in labels.items():
@@ -333,24 +337,24 @@ def cross_validate(
     for tune_topics, name in halves:
         tune = [d for d in docs if d.topic in set(tune_topics)]
         test = [d for d in docs if d.topic not in set(tune_topics)]
-        tuned = {(r["threshold"], r["split_ncut"]): r["ari"]
-                 for r in grid(tune, params, thresholds, splits)}
-        tested = {(r["threshold"], r["split_ncut"]): r
-                  for r in grid(test, params, thresholds, splits)}
+        tuned = {(r["threshold"], r["split_ncut"]): r["ari"] for r in grid(tune, params, thresholds, splits)}
+        tested = {(r["threshold"], r["split_ncut"]): r for r in grid(test, params, thresholds, splits)}
         peak = max(tuned, key=lambda k: tuned[k])
         plateau = max(tuned, key=lambda k: _neighbourhood_mean(tuned, k, thresholds, splits))
         default = ecbplus_quality(test, stream_stories(test, params)[0])
-        out.append({
-            "tuned_on": name,
-            "peak": f"{peak[0]}/{peak[1]}",
-            "test_ari_peak": tested[peak]["ari"],
-            "plateau": f"{plateau[0]}/{plateau[1]}",
-            "test_ari_plateau": tested[plateau]["ari"],
-            "test_bcubed_f1_plateau": tested[plateau]["bcubed_f1"],
-            "test_ari_defaults": default["ari"],
-            "test_bcubed_f1_defaults": default["bcubed_f1"],
-            "test_ari_best": max(r["ari"] for r in tested.values()),
-        })
+        out.append(
+            {
+                "tuned_on": name,
+                "peak": f"{peak[0]}/{peak[1]}",
+                "test_ari_peak": tested[peak]["ari"],
+                "plateau": f"{plateau[0]}/{plateau[1]}",
+                "test_ari_plateau": tested[plateau]["ari"],
+                "test_bcubed_f1_plateau": tested[plateau]["bcubed_f1"],
+                "test_ari_defaults": default["ari"],
+                "test_bcubed_f1_defaults": default["bcubed_f1"],
+                "test_ari_best": max(r["ari"] for r in tested.values()),
+            }
+        )
     return out
 
 
@@ -362,9 +366,11 @@ def _neighbourhood_mean(
 ) -> float:
     """Mean of ``values`` over a grid point and the points next to it (3 x 3 inside)."""
     i, j = list(thresholds).index(at[0]), list(splits).index(at[1])
-    near = [values[(thresholds[a], splits[b])]
-            for a in range(max(0, i - 1), min(len(thresholds), i + 2))
-            for b in range(max(0, j - 1), min(len(splits), j + 2))]
+    near = [
+        values[(thresholds[a], splits[b])]
+        for a in range(max(0, i - 1), min(len(thresholds), i + 2))
+        for b in range(max(0, j - 1), min(len(splits), j + 2))
+    ]
     return sum(near) / len(near)
 
 
@@ -425,8 +431,14 @@ def synthetic_docs(size: int, seed: int = 20240913) -> tuple[list[Doc], dict[str
         text = record.get("text")
         if text is None or t.variant == "boilerplate":
             continue
-        docs.append(Doc(record["id"], record.get("title"), _DATELINE.sub("", text, count=1),
-                        parse_published(record.get("published"))))
+        docs.append(
+            Doc(
+                record["id"],
+                record.get("title"),
+                _DATELINE.sub("", text, count=1),
+                parse_published(record.get("published")),
+            )
+        )
         truth[record["id"]] = t.story
     return docs, truth
 
@@ -456,10 +468,14 @@ def synthetic_quality(size: int, params: StoryParams, seed: int = 20240913) -> d
         index.add(k, f)
     predicted = {docs[k].id: label for k, label in clusters.stories().items()}
     b3 = bcubed(truth, predicted)
-    return {"articles": len(docs), "stories": len(set(truth.values())),
-            "ari": round(adjusted_rand_index(truth, predicted), 4),
-            "bcubed_f1": round(b3.f1, 4), "bcubed_precision": round(b3.precision, 4),
-            "bcubed_recall": round(b3.recall, 4)}
+    return {
+        "articles": len(docs),
+        "stories": len(set(truth.values())),
+        "ari": round(adjusted_rand_index(truth, predicted), 4),
+        "bcubed_f1": round(b3.f1, 4),
+        "bcubed_precision": round(b3.precision, 4),
+        "bcubed_recall": round(b3.recall, 4),
+    }
 
 
 def memory(docs: Sequence[Doc], params: StoryParams) -> dict[str, float]:
@@ -503,8 +519,9 @@ def _table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
     return "\n".join(out)
 
 
-def _ecbplus_reports(docs: Sequence[Doc], params: StoryParams, args: argparse.Namespace,
-                     results: dict[str, Any]) -> None:
+def _ecbplus_reports(
+    docs: Sequence[Doc], params: StoryParams, args: argparse.Namespace, results: dict[str, Any]
+) -> None:
     """The ECB+ figures the command line asked for, printed and added to ``results``."""
     if args.threshold is None:  # dedup index runs at the defaults
         with tempfile.TemporaryDirectory() as work:
@@ -527,44 +544,78 @@ def _ecbplus_reports(docs: Sequence[Doc], params: StoryParams, args: argparse.Na
         thresholds = [round(0.12 + 0.02 * i, 2) for i in range(17)]
         rows = sweep(docs, params, thresholds)
         results["sweep"] = rows
-        print(_table(rows, ["threshold", "ari", "bcubed_f1", "bcubed_precision",
-                            "bcubed_recall", "pairwise_f1", "merged_topics", "seeds_exact"]))
+        print(
+            _table(
+                rows,
+                [
+                    "threshold",
+                    "ari",
+                    "bcubed_f1",
+                    "bcubed_precision",
+                    "bcubed_recall",
+                    "pairwise_f1",
+                    "merged_topics",
+                    "seeds_exact",
+                ],
+            )
+        )
     if args.grid:
         rows = grid(docs, params)
         results["grid"] = rows
-        table = [{"split_ncut": limit, **{str(r["threshold"]): r["ari"] for r in rows
-                                          if r["split_ncut"] == limit}}
-                 for limit in SPLITS]
+        table = [
+            {"split_ncut": limit, **{str(r["threshold"]): r["ari"] for r in rows if r["split_ncut"] == limit}}
+            for limit in SPLITS
+        ]
         print(_table(table, ["split_ncut", *(str(t) for t in THRESHOLDS)]))
     if args.cv:
         rows = cross_validate(docs, params, args.cv)
         results["cv"] = rows
         print(_table(rows, list(rows[0])))
-        for key in ("test_ari_peak", "test_ari_plateau", "test_bcubed_f1_plateau",
-                    "test_ari_defaults", "test_bcubed_f1_defaults", "test_ari_best"):
+        for key in (
+            "test_ari_peak",
+            "test_ari_plateau",
+            "test_bcubed_f1_plateau",
+            "test_ari_defaults",
+            "test_bcubed_f1_defaults",
+            "test_ari_best",
+        ):
             values = [r[key] for r in rows]
-            print(f"{key}: mean {statistics.mean(values):.4f}, "
-                  f"min {min(values):.4f}, max {max(values):.4f}")
+            print(f"{key}: mean {statistics.mean(values):.4f}, min {min(values):.4f}, max {max(values):.4f}")
     if args.cost:
         results["cost"] = cost(docs, params)
         print(_table([results["cost"]], list(results["cost"])))
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(prog="python -m benchmarks.ecbplus", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m benchmarks.ecbplus",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--threshold", type=float, default=None, help="override the default")
     ap.add_argument("--sweep", action="store_true", help="quality at thresholds 0.12-0.44")
-    ap.add_argument("--grid", action="store_true",
-                    help="ARI at thresholds 0.16-0.34 x split_ncut 0-0.9 (sensitivity)")
-    ap.add_argument("--cv", type=int, default=0, metavar="ROUNDS",
-                    help="cross-validate (threshold, split_ncut) over halves of the topics")
-    ap.add_argument("--synthetic", type=int, default=0, metavar="N",
-                    help="story quality on N synthetic wire-feed articles")
+    ap.add_argument(
+        "--grid", action="store_true", help="ARI at thresholds 0.16-0.34 x split_ncut 0-0.9 (sensitivity)"
+    )
+    ap.add_argument(
+        "--cv",
+        type=int,
+        default=0,
+        metavar="ROUNDS",
+        help="cross-validate (threshold, split_ncut) over halves of the topics",
+    )
+    ap.add_argument(
+        "--synthetic",
+        type=int,
+        default=0,
+        metavar="N",
+        help="story quality on N synthetic wire-feed articles",
+    )
     ap.add_argument("--cost", action="store_true", help="time the tier on ECB+ articles")
-    ap.add_argument("--memory", type=int, default=0, metavar="N",
-                    help="bytes an article at N synthetic articles")
+    ap.add_argument(
+        "--memory", type=int, default=0, metavar="N", help="bytes an article at N synthetic articles"
+    )
     ap.add_argument("--orders", type=int, default=2, help="shuffled orders to check (0: none)")
     ap.add_argument("--json", type=Path, default=None, help="append the figures as JSON")
     args = ap.parse_args(argv)

@@ -21,8 +21,22 @@ from dedup.decoding import decode
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "extraction"
-ENCODINGS = ("cp1252", "latin_1", "cp1250", "cp1251", "koi8_r", "shift_jis", "euc_jp", "gbk",
-             "big5", "euc_kr", "iso8859_7", "cp1254", "cp1256", "cp874")
+ENCODINGS = (
+    "cp1252",
+    "latin_1",
+    "cp1250",
+    "cp1251",
+    "koi8_r",
+    "shift_jis",
+    "euc_jp",
+    "gbk",
+    "big5",
+    "euc_kr",
+    "iso8859_7",
+    "cp1254",
+    "cp1256",
+    "cp874",
+)
 
 
 def texts() -> list[tuple[str, str]]:
@@ -62,8 +76,10 @@ def main() -> None:
     for encoding, r in [*results.items(), ("all", total)]:
         if encoding != "all":
             total.update(r)
-        print(f"{encoding:10s} {r['pages']:5d} {r['exact']:6d} {r['wrong']:6d} {r['refused']:8d} "
-              f"{r['warned']:7d}")
+        print(
+            f"{encoding:10s} {r['pages']:5d} {r['exact']:6d} {r['wrong']:6d} {r['refused']:8d} "
+            f"{r['warned']:7d}"
+        )
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ _TOKEN = re.compile(r"\w+")
 # ----------------------------------------------------------------------------- metric
 def _shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
     tokens = _TOKEN.findall(text.lower())
-    return Counter(tuple(tokens[i: i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i: i + n])
+    return Counter(tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i : i + n])
 
 
 def tp_fp_fn(expected: str, extracted: str) -> tuple[float, float, float]:
@@ -92,8 +92,15 @@ def load_pages(data: Path = DATA) -> list[dict[str, str]]:
     for key in sorted(truth):
         html = gzip.decompress((data / "html" / f"{key}.html.gz").read_bytes()).decode("utf-8", "replace")
         flat = (data / "flat" / f"{key}.txt").read_text(encoding="utf-8")
-        pages.append({"id": key, "url": truth[key].get("url", ""), "expected": truth[key]["articleBody"],
-                      "html": html, "flat": flat})
+        pages.append(
+            {
+                "id": key,
+                "url": truth[key].get("url", ""),
+                "expected": truth[key]["articleBody"],
+                "html": html,
+                "flat": flat,
+            }
+        )
     return pages
 
 
@@ -101,8 +108,15 @@ def load_seeds(seeds: Path = SEEDS) -> list[dict[str, Any]]:
     """The seed pages with their line labels and expected publication dates."""
     labels = json.loads((seeds / "body_labels.json").read_text(encoding="utf-8"))
     expected = json.loads((seeds / "expected.json").read_text(encoding="utf-8"))["published"]
-    return [{"id": name, "text": (seeds / name).read_text(encoding="utf-8"), "labels": labels[name],
-             "published": expected.get(name)} for name in sorted(labels)]
+    return [
+        {
+            "id": name,
+            "text": (seeds / name).read_text(encoding="utf-8"),
+            "labels": labels[name],
+            "published": expected.get(name),
+        }
+        for name in sorted(labels)
+    ]
 
 
 # ----------------------------------------------------------------------------- HTML
@@ -142,8 +156,9 @@ def run_html(pages: list[dict[str, str]], workers: int) -> tuple[Quality, float]
 def run_flat(pages: list[dict[str, str]], weights: tuple[float, ...] = WEIGHTS) -> Quality:
     """Flat-text quality: pages in id order through one extractor (template memory on)."""
     scorer, store = LineScorer(weights), TemplateStore()
-    counts = [tp_fp_fn(p["expected"], extract_flat(p["flat"], scorer, store, url=p["url"]).body)
-              for p in pages]
+    counts = [
+        tp_fp_fn(p["expected"], extract_flat(p["flat"], scorer, store, url=p["url"]).body) for p in pages
+    ]
     return Quality.of(counts)
 
 
@@ -166,9 +181,18 @@ def feed_articles(size: int, seed: int = 1) -> list[Article]:
     """The text articles of a synthetic feed (benchmarks.feed): bodies, and pages with menus."""
     from benchmarks.feed import FeedGenerator
 
-    return [Article(id=r["id"], text=r["text"], title=r.get("title"), url=r.get("url"),
-                    source=r.get("source"), published=r.get("published"))
-            for r, _ in FeedGenerator(size=size, seed=seed) if "text" in r]
+    return [
+        Article(
+            id=r["id"],
+            text=r["text"],
+            title=r.get("title"),
+            url=r.get("url"),
+            source=r.get("source"),
+            published=r.get("published"),
+        )
+        for r, _ in FeedGenerator(size=size, seed=seed)
+        if "text" in r
+    ]
 
 
 def feed_speed(articles: list[Article], fast: bool = True, passes: int = 3) -> float:
@@ -196,12 +220,15 @@ def speed_report(pages: list[dict[str, str]], seeds: list[dict[str, Any]], quick
     out: dict[str, Any] = {}
     for name, fast in (("fast", True), ("full", False)):
         out[name] = {
-            "flat_us_cold": round(1e6 / max(flat_speed(flat_texts, reps, warm=False, fast=fast)
-                                            for _ in range(2)), 1),
-            "seeds_us_cold": round(1e6 / max(flat_speed(seed_texts, seed_reps, warm=False, fast=fast)
-                                             for _ in range(2)), 1),
-            "seeds_us_warm": round(1e6 / max(flat_speed(seed_texts, seed_reps, warm=True, fast=fast)
-                                             for _ in range(2)), 1),
+            "flat_us_cold": round(
+                1e6 / max(flat_speed(flat_texts, reps, warm=False, fast=fast) for _ in range(2)), 1
+            ),
+            "seeds_us_cold": round(
+                1e6 / max(flat_speed(seed_texts, seed_reps, warm=False, fast=fast) for _ in range(2)), 1
+            ),
+            "seeds_us_warm": round(
+                1e6 / max(flat_speed(seed_texts, seed_reps, warm=True, fast=fast) for _ in range(2)), 1
+            ),
             "feed_us": round(feed_speed(feed, fast=fast, passes=2 if quick else 3), 1),
         }
     out["ratio"] = {key: round(out["full"][key] / out["fast"][key], 2) for key in out["fast"]}
@@ -225,17 +252,21 @@ def seed_report(seeds: list[dict[str, Any]]) -> dict[str, Any]:
         titles = {" ".join(t.split()) for t in seed["labels"].get("title", [])}
         published = seed["published"]
         rows[seed["id"]] = {
-            "body_lines": len(want), "kept": kept, "intruders": len(intruders),
+            "body_lines": len(want),
+            "kept": kept,
+            "intruders": len(intruders),
             "title_ok": x.title is not None and " ".join(x.title.split()) in titles,
             "date_ok": (x.published or "")[:10] == (published or "") if published else x.published is None,
-            "published": x.published, "attribution": list(x.attribution),
+            "published": x.published,
+            "attribution": list(x.attribution),
         }
     return rows
 
 
 # ----------------------------------------------------------------------------- fitting
-def _labelled_lines(pages: Iterable[dict[str, str]], seeds: Iterable[dict[str, Any]]
-                    ) -> tuple[list[tuple[float, ...]], list[float], list[float]]:
+def _labelled_lines(
+    pages: Iterable[dict[str, str]], seeds: Iterable[dict[str, Any]]
+) -> tuple[list[tuple[float, ...]], list[float], list[float]]:
     """Line features, labels (1: article text) and weights (sqrt of tokens) for fitting."""
     xs: list[tuple[float, ...]] = []
     ys: list[float] = []
@@ -251,12 +282,14 @@ def _labelled_lines(pages: Iterable[dict[str, str]], seeds: Iterable[dict[str, A
 
     for page in pages:
         truth = _TOKEN.findall(page["expected"].lower())
-        grams = {tuple(truth[i: i + 4]) for i in range(len(truth) - 3)}
+        grams = {tuple(truth[i : i + 4]) for i in range(len(truth) - 3)}
         text = " " + " ".join(truth) + " "
         lines = [r for r in page["flat"].splitlines() if r.strip()]
         toks = [_TOKEN.findall(r.lower()) for r in lines]
-        long_ok = [len(t) >= 4 and sum(tuple(t[i: i + 4]) in grams for i in range(len(t) - 3)) * 2
-                   >= len(t) - 3 for t in toks]
+        long_ok = [
+            len(t) >= 4 and sum(tuple(t[i : i + 4]) in grams for i in range(len(t) - 3)) * 2 >= len(t) - 3
+            for t in toks
+        ]
         labels = []
         for k, t in enumerate(toks):
             if len(t) >= 4:
@@ -317,14 +350,18 @@ def run(quick: bool = False) -> dict[str, Any]:
         results[f"html_{workers}w"] = {**quality.__dict__, "pages_per_s": round(speed, 1)}
     flat = run_flat(pages)
     reps = 1 if quick else 3
-    results["flat"] = {**flat.__dict__,
-                       "pages_per_s_cold": round(flat_speed([p["flat"] for p in pages], reps, warm=False), 1)}
+    results["flat"] = {
+        **flat.__dict__,
+        "pages_per_s_cold": round(flat_speed([p["flat"] for p in pages], reps, warm=False), 1),
+    }
     results["keep_everything"] = Quality.of([tp_fp_fn(p["expected"], p["flat"]) for p in pages]).__dict__
     texts = [s["text"] for s in seeds]
     reps = 40 if quick else 400
-    results["seeds_speed"] = {"pages_per_s_cold": round(flat_speed(texts, reps, warm=False), 1),
-                              "pages_per_s_warm": round(flat_speed(texts, reps, warm=True), 1),
-                              "words_per_page": round(statistics.mean(len(t.split()) for t in texts))}
+    results["seeds_speed"] = {
+        "pages_per_s_cold": round(flat_speed(texts, reps, warm=False), 1),
+        "pages_per_s_warm": round(flat_speed(texts, reps, warm=True), 1),
+        "words_per_page": round(statistics.mean(len(t.split()) for t in texts)),
+    }
     results["flat_speed"] = speed_report(pages, seeds, quick)
     results["seeds"] = seed_report(seeds)
     results["titles"] = {kind: score.as_dict() for kind, score in run_titles(pages).items()}
@@ -333,47 +370,69 @@ def run(quick: bool = False) -> dict[str, Any]:
 
 def _table(results: dict[str, Any]) -> str:
     rows = [("input", "P", "R", "F1", "pages/s")]
-    for key, label in (("html_1w", "HTML, trafilatura, 1 process"),
-                       ("html_2w", "HTML, trafilatura, 2 processes"),
-                       ("flat", "flattened text (flat/), 1 process, cold"),
-                       ("keep_everything", "flattened text, keep everything")):
+    for key, label in (
+        ("html_1w", "HTML, trafilatura, 1 process"),
+        ("html_2w", "HTML, trafilatura, 2 processes"),
+        ("flat", "flattened text (flat/), 1 process, cold"),
+        ("keep_everything", "flattened text, keep everything"),
+    ):
         r = results[key]
         speed = r.get("pages_per_s", r.get("pages_per_s_cold", ""))
         rows.append((label, f"{r['precision']:.3f}", f"{r['recall']:.3f}", f"{r['f1']:.3f}", str(speed)))
     s = results["seeds_speed"]
-    rows.append((f"seeds (~{s['words_per_page']} words), cold / warm", "", "", "",
-                 f"{s['pages_per_s_cold']} / {s['pages_per_s_warm']}"))
+    rows.append(
+        (
+            f"seeds (~{s['words_per_page']} words), cold / warm",
+            "",
+            "",
+            "",
+            f"{s['pages_per_s_cold']} / {s['pages_per_s_warm']}",
+        )
+    )
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     lines = [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     lines.insert(1, "-+-".join("-" * w for w in widths))
-    for kind, label in (("html", "HTML"), ("flat_url", "flattened text with its URL"),
-                        ("flat_no_url", "flattened text without URL (a folder of .txt)")):
+    for kind, label in (
+        ("html", "HTML"),
+        ("flat_url", "flattened text with its URL"),
+        ("flat_no_url", "flattened text without URL (a folder of .txt)"),
+    ):
         t = results["titles"][kind]
-        lines.append(f"titles, {label}: {t['right']}/{t['right'] + t['none'] + t['wrong']} right, "
-                     f"{t['none']} none, {t['wrong']} wrong")
+        lines.append(
+            f"titles, {label}: {t['right']}/{t['right'] + t['none'] + t['wrong']} right, "
+            f"{t['none']} none, {t['wrong']} wrong"
+        )
     for name, seed in results["seeds"].items():
-        lines.append(f"seed {name[:3]}: {seed['kept']}/{seed['body_lines']} body lines, "
-                     f"{seed['intruders']} intruders, title {'ok' if seed['title_ok'] else 'WRONG'}, "
-                     f"date {seed['published']} {'ok' if seed['date_ok'] else 'WRONG'}, "
-                     f"attribution {seed['attribution']}")
+        lines.append(
+            f"seed {name[:3]}: {seed['kept']}/{seed['body_lines']} body lines, "
+            f"{seed['intruders']} intruders, title {'ok' if seed['title_ok'] else 'WRONG'}, "
+            f"date {seed['published']} {'ok' if seed['date_ok'] else 'WRONG'}, "
+            f"attribution {seed['attribution']}"
+        )
     speed = results.get("flat_speed")
     if speed:
         lines.append("flat path, CPU µs a page: fast path / full path (every line scored exactly) = ratio")
-        for key, label in (("feed_us", f"feed text ({speed['feed_articles']} articles, "
-                                        f"~{speed['feed_words_per_article']} words), template memory on"),
-                           ("seeds_us_cold", f"seeds (~{speed['seed_words_per_page']} words), cold"),
-                           ("seeds_us_warm", "seeds, warm line memo"),
-                           ("flat_us_cold", f"flat/ pages (median {speed['flat_words_per_page']} words), "
-                                            "cold")):
+        for key, label in (
+            (
+                "feed_us",
+                f"feed text ({speed['feed_articles']} articles, "
+                f"~{speed['feed_words_per_article']} words), template memory on",
+            ),
+            ("seeds_us_cold", f"seeds (~{speed['seed_words_per_page']} words), cold"),
+            ("seeds_us_warm", "seeds, warm line memo"),
+            ("flat_us_cold", f"flat/ pages (median {speed['flat_words_per_page']} words), cold"),
+        ):
             fast, full = speed["fast"][key], speed["full"][key]
-            lines.append(f"  {label}: {fast} / {full} = {speed['ratio'][key]}x "
-                         f"({round(1e6 / fast):,} pages/s)")
+            lines.append(
+                f"  {label}: {fast} / {full} = {speed['ratio'][key]}x ({round(1e6 / fast):,} pages/s)"
+            )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.extraction",
-                                     description=(__doc__ or "").split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.extraction", description=(__doc__ or "").split("\n")[0]
+    )
     parser.add_argument("--json", type=Path, help="write the figures as JSON to this file")
     parser.add_argument("--quick", action="store_true", help="fewer speed repetitions")
     parser.add_argument("--fit", action="store_true", help="refit the line model and print its weights")
@@ -385,7 +444,7 @@ def main(argv: list[str] | None = None) -> None:
         weights = fit_weights(load_pages(), load_seeds())
         print("WEIGHTS = (")
         for k in range(0, len(weights), 8):
-            print("    " + " ".join(f"{w}," for w in weights[k: k + 8]))
+            print("    " + " ".join(f"{w}," for w in weights[k : k + 8]))
         print(")")
         print("# " + ", ".join(f"{n}={w}" for n, w in zip(FEATURES, weights, strict=True)))
         return

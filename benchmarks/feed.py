@@ -44,68 +44,367 @@ COPY_VARIANTS = ("exact", "headline", "edited", "truncated", "boilerplate")
 VARIANTS = ("original", "rewrite", "singleton", *COPY_VARIANTS)
 
 # Share of a copy's variant, for copies of a wire original or of a rewrite.
-_COPY_MIX = (("exact", 0.15), ("headline", 0.10), ("edited", 0.25), ("truncated", 0.20),
-             ("boilerplate", 0.30))
+_COPY_MIX = (
+    ("exact", 0.15),
+    ("headline", 0.10),
+    ("edited", 0.25),
+    ("truncated", 0.20),
+    ("boilerplate", 0.30),
+)
 # How many outlets republish a syndicated story (weights), skewed like a real feed.
 _COPIES_PER_STORY = ((0, 8), (1, 20), (2, 20), (3, 15), (4, 12), (5, 9), (6, 7), (8, 5), (12, 4))
 _START = datetime(2024, 1, 8, 6, 0, tzinfo=UTC)
 
 _FIRST_NAMES = (
-    "James", "Maria", "Ahmed", "Olga", "Chen", "Fatima", "Pedro", "Aiko", "Samuel", "Ingrid",
-    "Kwame", "Leila", "Dmitri", "Sofia", "Rahul", "Amara", "Lucas", "Yuki", "Omar", "Elena",
-    "Hassan", "Grace", "Mateo", "Anya", "Tariq", "Helen", "Jonas", "Priya", "Diego", "Nadia",
-    "Viktor", "Chloe", "Ibrahim", "Marta", "Kenji", "Zainab", "Pablo", "Irina", "Thomas", "Aisha",
-    "Felix", "Ruth", "Arjun", "Lena", "Moses", "Carmen", "Sergei", "Mei", "Daniel", "Esther",
-    "Malik", "Rosa", "Stefan", "Hana", "Yusuf", "Clara", "Andrei", "Ngozi", "Paolo", "Sara",
-    "Emeka", "Julia", "Mehmet", "Alice", "Tomas", "Noor", "Kofi", "Beatriz", "Hiroshi", "Layla"
+    "James",
+    "Maria",
+    "Ahmed",
+    "Olga",
+    "Chen",
+    "Fatima",
+    "Pedro",
+    "Aiko",
+    "Samuel",
+    "Ingrid",
+    "Kwame",
+    "Leila",
+    "Dmitri",
+    "Sofia",
+    "Rahul",
+    "Amara",
+    "Lucas",
+    "Yuki",
+    "Omar",
+    "Elena",
+    "Hassan",
+    "Grace",
+    "Mateo",
+    "Anya",
+    "Tariq",
+    "Helen",
+    "Jonas",
+    "Priya",
+    "Diego",
+    "Nadia",
+    "Viktor",
+    "Chloe",
+    "Ibrahim",
+    "Marta",
+    "Kenji",
+    "Zainab",
+    "Pablo",
+    "Irina",
+    "Thomas",
+    "Aisha",
+    "Felix",
+    "Ruth",
+    "Arjun",
+    "Lena",
+    "Moses",
+    "Carmen",
+    "Sergei",
+    "Mei",
+    "Daniel",
+    "Esther",
+    "Malik",
+    "Rosa",
+    "Stefan",
+    "Hana",
+    "Yusuf",
+    "Clara",
+    "Andrei",
+    "Ngozi",
+    "Paolo",
+    "Sara",
+    "Emeka",
+    "Julia",
+    "Mehmet",
+    "Alice",
+    "Tomas",
+    "Noor",
+    "Kofi",
+    "Beatriz",
+    "Hiroshi",
+    "Layla",
 )
 _LAST_NAMES = (
-    "Smith", "Kovacs", "Haddad", "Petrov", "Wang", "Okafor", "Silva", "Tanaka", "Muller", "Rossi",
-    "Novak", "Khan", "Garcia", "Ivanova", "Nguyen", "Mensah", "Schmidt", "Dubois", "Cohen",
-    "Yilmaz", "Kowalski", "Costa", "Sato", "Abdullah", "Jensen", "Moreno", "Popescu", "Kim",
-    "Fischer", "Santos", "Ali", "Lindqvist", "Herrera", "Volkov", "Park", "Bianchi", "Adeyemi",
-    "Larsen", "Nowak", "Hussein", "Ortiz", "Fernandes", "Lee", "Kuznetsov", "Brown", "Morales",
-    "Suzuki", "Osei", "Bakr", "Weber"
+    "Smith",
+    "Kovacs",
+    "Haddad",
+    "Petrov",
+    "Wang",
+    "Okafor",
+    "Silva",
+    "Tanaka",
+    "Muller",
+    "Rossi",
+    "Novak",
+    "Khan",
+    "Garcia",
+    "Ivanova",
+    "Nguyen",
+    "Mensah",
+    "Schmidt",
+    "Dubois",
+    "Cohen",
+    "Yilmaz",
+    "Kowalski",
+    "Costa",
+    "Sato",
+    "Abdullah",
+    "Jensen",
+    "Moreno",
+    "Popescu",
+    "Kim",
+    "Fischer",
+    "Santos",
+    "Ali",
+    "Lindqvist",
+    "Herrera",
+    "Volkov",
+    "Park",
+    "Bianchi",
+    "Adeyemi",
+    "Larsen",
+    "Nowak",
+    "Hussein",
+    "Ortiz",
+    "Fernandes",
+    "Lee",
+    "Kuznetsov",
+    "Brown",
+    "Morales",
+    "Suzuki",
+    "Osei",
+    "Bakr",
+    "Weber",
 )
 _SYLLABLES = (
-    "ka", "ro", "ve", "lin", "dar", "mos", "tek", "ari", "bel", "sun", "ko", "ra", "vi", "del",
-    "mar", "tan", "os", "ul", "en", "ha", "gor", "zi", "nek", "pol", "rus", "val", "min", "dor",
-    "sha", "len", "bru", "kas", "te", "no", "fi"
+    "ka",
+    "ro",
+    "ve",
+    "lin",
+    "dar",
+    "mos",
+    "tek",
+    "ari",
+    "bel",
+    "sun",
+    "ko",
+    "ra",
+    "vi",
+    "del",
+    "mar",
+    "tan",
+    "os",
+    "ul",
+    "en",
+    "ha",
+    "gor",
+    "zi",
+    "nek",
+    "pol",
+    "rus",
+    "val",
+    "min",
+    "dor",
+    "sha",
+    "len",
+    "bru",
+    "kas",
+    "te",
+    "no",
+    "fi",
 )
 _PLACES = (
-    "Lisbon", "Nairobi", "Jakarta", "Warsaw", "Lagos", "Manila", "Ankara", "Bogota", "Hanoi",
-    "Kyiv", "Dhaka", "Lima", "Accra", "Riga", "Quito", "Tbilisi", "Dakar", "Oslo", "Seoul",
-    "Cairo", "Madrid", "Athens", "Karachi", "Sydney", "Toronto", "Chicago", "Mumbai", "Osaka",
-    "Vienna", "Prague", "Budapest", "Helsinki", "Dublin", "Santiago", "Caracas", "Amman", "Beirut",
-    "Doha", "Tunis", "Algiers", "Kampala", "Harare", "Lusaka", "Luanda", "Yangon", "Colombo",
-    "Kathmandu", "Tashkent", "Almaty", "Baku", "Minsk", "Vilnius", "Tallinn", "Sofia", "Belgrade",
-    "Zagreb", "Geneva", "Brussels", "Rotterdam", "Hamburg", "Munich", "Marseille", "Naples",
-    "Porto", "Seville", "Montreal", "Denver", "Houston", "Phoenix", "Glasgow", "Cardiff"
+    "Lisbon",
+    "Nairobi",
+    "Jakarta",
+    "Warsaw",
+    "Lagos",
+    "Manila",
+    "Ankara",
+    "Bogota",
+    "Hanoi",
+    "Kyiv",
+    "Dhaka",
+    "Lima",
+    "Accra",
+    "Riga",
+    "Quito",
+    "Tbilisi",
+    "Dakar",
+    "Oslo",
+    "Seoul",
+    "Cairo",
+    "Madrid",
+    "Athens",
+    "Karachi",
+    "Sydney",
+    "Toronto",
+    "Chicago",
+    "Mumbai",
+    "Osaka",
+    "Vienna",
+    "Prague",
+    "Budapest",
+    "Helsinki",
+    "Dublin",
+    "Santiago",
+    "Caracas",
+    "Amman",
+    "Beirut",
+    "Doha",
+    "Tunis",
+    "Algiers",
+    "Kampala",
+    "Harare",
+    "Lusaka",
+    "Luanda",
+    "Yangon",
+    "Colombo",
+    "Kathmandu",
+    "Tashkent",
+    "Almaty",
+    "Baku",
+    "Minsk",
+    "Vilnius",
+    "Tallinn",
+    "Sofia",
+    "Belgrade",
+    "Zagreb",
+    "Geneva",
+    "Brussels",
+    "Rotterdam",
+    "Hamburg",
+    "Munich",
+    "Marseille",
+    "Naples",
+    "Porto",
+    "Seville",
+    "Montreal",
+    "Denver",
+    "Houston",
+    "Phoenix",
+    "Glasgow",
+    "Cardiff",
 )
-_ROLES = ("the foreign minister", "a government spokesperson", "the company's chief executive",
-          "the head of the regional council", "a senior police official", "the city's mayor",
-          "the central bank governor", "a union leader", "the opposition leader",
-          "the health minister", "a senior economist", "the defence minister",
-          "an aid agency director", "the court's chief judge", "a local resident")
-_ORG_ADJ = ("National", "Regional", "Federal", "Central", "Independent", "Joint", "Coastal",
-            "Northern", "Southern", "United", "Public", "Metropolitan")
-_ORG_NOUN = ("Energy", "Transport", "Health", "Water", "Trade", "Security", "Housing",
-             "Election", "Farming", "Mining", "Shipping", "Aviation")
-_ORG_BODY = ("Authority", "Council", "Commission", "Agency", "Board", "Ministry", "Union",
-             "Institute", "Corporation", "Tribunal")
-_HEAD_VERBS = ("warns", "rejects", "backs", "unveils", "faces", "seeks", "signs", "halts",
-               "delays", "defends", "approves", "probes", "cuts", "launches", "denies")
-_SECTIONS = ("Home", "World", "Politics", "Business", "Markets", "Tech", "Science", "Health",
-             "Sports", "Culture", "Opinion", "Video", "Climate", "Travel", "Local", "Weather")
-_OUTLET_FORMS = ("The {p} Times", "{p} Daily", "{p} Post", "The {p} Herald", "{p} Observer",
-                 "{p} Tribune", "{p} Today", "{p} Chronicle", "{p} News", "The {p} Journal",
-                 "{p} Gazette", "{p} Express")
-_AGENCIES = (("World Press Agency", "WPA"), ("Continental News Service", "CNS"),
-             ("Global Wire", "GW"), ("Pacific Press International", "PPI"),
-             ("Atlantic News Agency", "ANA"), ("Eastern Telegraph", "ET"))
+_ROLES = (
+    "the foreign minister",
+    "a government spokesperson",
+    "the company's chief executive",
+    "the head of the regional council",
+    "a senior police official",
+    "the city's mayor",
+    "the central bank governor",
+    "a union leader",
+    "the opposition leader",
+    "the health minister",
+    "a senior economist",
+    "the defence minister",
+    "an aid agency director",
+    "the court's chief judge",
+    "a local resident",
+)
+_ORG_ADJ = (
+    "National",
+    "Regional",
+    "Federal",
+    "Central",
+    "Independent",
+    "Joint",
+    "Coastal",
+    "Northern",
+    "Southern",
+    "United",
+    "Public",
+    "Metropolitan",
+)
+_ORG_NOUN = (
+    "Energy",
+    "Transport",
+    "Health",
+    "Water",
+    "Trade",
+    "Security",
+    "Housing",
+    "Election",
+    "Farming",
+    "Mining",
+    "Shipping",
+    "Aviation",
+)
+_ORG_BODY = (
+    "Authority",
+    "Council",
+    "Commission",
+    "Agency",
+    "Board",
+    "Ministry",
+    "Union",
+    "Institute",
+    "Corporation",
+    "Tribunal",
+)
+_HEAD_VERBS = (
+    "warns",
+    "rejects",
+    "backs",
+    "unveils",
+    "faces",
+    "seeks",
+    "signs",
+    "halts",
+    "delays",
+    "defends",
+    "approves",
+    "probes",
+    "cuts",
+    "launches",
+    "denies",
+)
+_SECTIONS = (
+    "Home",
+    "World",
+    "Politics",
+    "Business",
+    "Markets",
+    "Tech",
+    "Science",
+    "Health",
+    "Sports",
+    "Culture",
+    "Opinion",
+    "Video",
+    "Climate",
+    "Travel",
+    "Local",
+    "Weather",
+)
+_OUTLET_FORMS = (
+    "The {p} Times",
+    "{p} Daily",
+    "{p} Post",
+    "The {p} Herald",
+    "{p} Observer",
+    "{p} Tribune",
+    "{p} Today",
+    "{p} Chronicle",
+    "{p} News",
+    "The {p} Journal",
+    "{p} Gazette",
+    "{p} Express",
+)
+_AGENCIES = (
+    ("World Press Agency", "WPA"),
+    ("Continental News Service", "CNS"),
+    ("Global Wire", "GW"),
+    ("Pacific Press International", "PPI"),
+    ("Atlantic News Agency", "ANA"),
+    ("Eastern Telegraph", "ET"),
+)
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = ("Jan", "Feb", "March", "April", "May", "June", "July", "Aug", "Sept", "Oct",
-           "Nov", "Dec")
+_MONTHS = ("Jan", "Feb", "March", "April", "May", "June", "July", "Aug", "Sept", "Oct", "Nov", "Dec")
 
 
 class _Words:
@@ -129,7 +428,7 @@ class _Words:
             draw = self._rng.random(max(1 << 18, n))
             self._block = np.searchsorted(self._cdf, draw, side="right").tolist()
             self._pos = 0
-        idx = self._block[self._pos:self._pos + n]
+        idx = self._block[self._pos : self._pos + n]
         self._pos += n
         words = self.words
         return [words[i] for i in idx]
@@ -177,8 +476,13 @@ class Truth:
     html: bool | None = None
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": self.id, "group": self.group, "story": self.story,
-                               "variant": self.variant, "source": self.source}
+        out: dict[str, Any] = {
+            "id": self.id,
+            "group": self.group,
+            "story": self.story,
+            "variant": self.variant,
+            "source": self.source,
+        }
         for name in ("edit_rate", "fraction", "html"):
             value = getattr(self, name)
             if value is not None:
@@ -214,9 +518,17 @@ class FeedGenerator:
     Deterministic: the same ``seed`` and ``size`` give the same feed, byte for byte.
     """
 
-    def __init__(self, size: int, seed: int = DEFAULT_SEED, *, id_prefix: str = "",
-                 singleton_share: float = 0.80, articles_per_day: int = 8000,
-                 vocab_size: int = 30000, shuffle_window: int = 64) -> None:
+    def __init__(
+        self,
+        size: int,
+        seed: int = DEFAULT_SEED,
+        *,
+        id_prefix: str = "",
+        singleton_share: float = 0.80,
+        articles_per_day: int = 8000,
+        vocab_size: int = 30000,
+        shuffle_window: int = 64,
+    ) -> None:
         if size < 1:
             raise ValueError(f"feed size must be at least 1, got {size!r}")
         self.size = size
@@ -243,9 +555,18 @@ class FeedGenerator:
         r = self.rand
         out: list[Outlet] = []
         for name, short in _AGENCIES:
-            out.append(Outlet(f"{name} ({short})", f"{short.lower()}wire.example",
-                              ("Home", "Wire", "Photos"), "Latest", "Share", (
-                                  f"(c) 2024 {name}. All rights reserved.",), 0.0, 0))
+            out.append(
+                Outlet(
+                    f"{name} ({short})",
+                    f"{short.lower()}wire.example",
+                    ("Home", "Wire", "Photos"),
+                    "Latest",
+                    "Share",
+                    (f"(c) 2024 {name}. All rights reserved.",),
+                    0.0,
+                    0,
+                )
+            )
         places = r.sample(_PLACES, 60)
         for i, place in enumerate(places):
             form = _OUTLET_FORMS[i % len(_OUTLET_FORMS)]
@@ -254,21 +575,43 @@ class FeedGenerator:
             menu = tuple(r.sample(_SECTIONS, r.randint(6, 12)))
             footer = (
                 f"Copyright (c) 2024 {name}. All rights reserved.",
-                r.choice(("About us | Contact | Advertise | Privacy policy | Terms of use",
-                          "Contact us  Careers  Cookie settings  Privacy",
-                          "About | Newsletters | RSS | Terms and conditions")),
+                r.choice(
+                    (
+                        "About us | Contact | Advertise | Privacy policy | Terms of use",
+                        "Contact us  Careers  Cookie settings  Privacy",
+                        "About | Newsletters | RSS | Terms and conditions",
+                    )
+                ),
                 f"{r.randint(1, 400)} {r.choice(_LAST_NAMES)} Street, {place}",
             )
-            out.append(Outlet(
-                name, domain, menu,
-                r.choice(("Recent Stories", "Related", "More from World", "Trending now",
-                          "Most read", "You may also like")),
-                r.choice(("Share on Facebook  Share on X  Email", "Share  Tweet  WhatsApp",
-                          "Share this article", "Facebook Twitter LinkedIn Email")),
-                footer,
-                r.choice((0.0, 0.3, 0.5, 0.8, 1.0)),
-                r.choice((0, 0, 0, 1, 2, -5, 3, 8)),
-            ))
+            out.append(
+                Outlet(
+                    name,
+                    domain,
+                    menu,
+                    r.choice(
+                        (
+                            "Recent Stories",
+                            "Related",
+                            "More from World",
+                            "Trending now",
+                            "Most read",
+                            "You may also like",
+                        )
+                    ),
+                    r.choice(
+                        (
+                            "Share on Facebook  Share on X  Email",
+                            "Share  Tweet  WhatsApp",
+                            "Share this article",
+                            "Facebook Twitter LinkedIn Email",
+                        )
+                    ),
+                    footer,
+                    r.choice((0.0, 0.3, 0.5, 0.8, 1.0)),
+                    r.choice((0, 0, 0, 1, 2, -5, 3, 8)),
+                )
+            )
         return out
 
     def _surname(self) -> str:
@@ -293,8 +636,7 @@ class FeedGenerator:
 
     def _story(self, index: int, when: datetime) -> _Story:
         r = self.rand
-        people = [(r.choice(_FIRST_NAMES), self._surname(), r.choice(_ROLES))
-                  for _ in range(r.randint(1, 3))]
+        people = [(r.choice(_FIRST_NAMES), self._surname(), r.choice(_ROLES)) for _ in range(r.randint(1, 3))]
         places = r.sample(_PLACES, r.randint(1, 2))
         org = f"the {r.choice(_ORG_ADJ)} {r.choice(_ORG_NOUN)} {r.choice(_ORG_BODY)}"
         quote = self.words.take(r.randint(12, 26))
@@ -302,8 +644,9 @@ class FeedGenerator:
         head = [people[0][1], r.choice(_HEAD_VERBS), *self.words.take(r.randint(2, 5))]
         if r.random() < 0.6:
             head += ["in", places[0]]
-        return _Story(index, people, places, [self._number() for _ in range(r.randint(2, 5))],
-                      org, quote, head, when)
+        return _Story(
+            index, people, places, [self._number() for _ in range(r.randint(2, 5))], org, quote, head, when
+        )
 
     # ---------------------------------------------------------------- texts
     def _sentence(self, story: _Story, toks: list[str], mention: list[bool]) -> list[str]:
@@ -353,10 +696,9 @@ class FeedGenerator:
     def _body(self, story: _Story, agency: Outlet, words: int, style: int) -> list[str]:
         """Body tokens, paragraphs separated by ``"\\n\\n"`` tokens; starts with a dateline."""
         r = self.rand
-        short = agency.name[agency.name.rfind("(") + 1:-1]
+        short = agency.name[agency.name.rfind("(") + 1 : -1]
         when = story.when
-        toks = [f"{story.places[0].upper()},", f"{_MONTHS[when.month - 1]}", f"{when.day}",
-                f"({short})", "-"]
+        toks = [f"{story.places[0].upper()},", f"{_MONTHS[when.month - 1]}", f"{when.day}", f"({short})", "-"]
         mention = [False]
         count = 0
         quote_at = r.randint(2, 5)
@@ -372,7 +714,7 @@ class FeedGenerator:
                     n = max(4, int(r.gauss(19, 7)))
                     if used + n > len(pool):
                         pool, used = self.words.take(words + 200), 0
-                    para += self._sentence(story, pool[used:used + n], mention)
+                    para += self._sentence(story, pool[used : used + n], mention)
                     used += n
             if paragraph:
                 toks.append("\n\n")
@@ -411,8 +753,8 @@ class FeedGenerator:
                 budget -= k
             else:  # words deleted
                 k = min(r.randint(1, 3), len(out) - pos)
-                if "\n\n" not in out[pos:pos + k]:
-                    del out[pos:pos + k]
+                if "\n\n" not in out[pos : pos + k]:
+                    del out[pos : pos + k]
                     budget -= k
         return out
 
@@ -435,18 +777,31 @@ class FeedGenerator:
         if alternative:
             r = self.rand
             first, last, _ = story.people[0]
-            words = [*self.words.take(r.randint(2, 4)), "as", first, last,
-                     *words[1:3], *self.words.take(r.randint(1, 3))]
+            words = [
+                *self.words.take(r.randint(2, 4)),
+                "as",
+                first,
+                last,
+                *words[1:3],
+                *self.words.take(r.randint(1, 3)),
+            ]
         text = " ".join(words)
         return text[:1].upper() + text[1:]
 
     def _page_text(self, outlet: Outlet, title: str, body: str, published: str) -> str:
         """A flattened page: menu, title, date, share line, body, related list, footer."""
-        related = [f"  \u2022 {h}" for h in self.rand.sample(list(self._recent),
-                                                             min(5, len(self._recent)))]
-        lines = [outlet.name, *(f"  \u2022 {m}" for m in outlet.menu), title,
-                 published[:10], outlet.share, body, outlet.related_heading, *related,
-                 *outlet.footer]
+        related = [f"  \u2022 {h}" for h in self.rand.sample(list(self._recent), min(5, len(self._recent)))]
+        lines = [
+            outlet.name,
+            *(f"  \u2022 {m}" for m in outlet.menu),
+            title,
+            published[:10],
+            outlet.share,
+            body,
+            outlet.related_heading,
+            *related,
+            *outlet.footer,
+        ]
         return "\n".join(lines)
 
     def _page_html(self, outlet: Outlet, title: str, body: str, published: str) -> str:
@@ -475,13 +830,16 @@ class FeedGenerator:
     def _id(self, seq: int) -> str:
         return self.id_prefix + xxhash.xxh64_hexdigest(f"{self.seed}:{seq}".encode())[:14]
 
-    def _record(self, seq: int, outlet: Outlet, *, title: str, when: datetime,
-                body: str, page: str | None) -> dict[str, Any]:
+    def _record(
+        self, seq: int, outlet: Outlet, *, title: str, when: datetime, body: str, page: str | None
+    ) -> dict[str, Any]:
         aid = self._id(seq)
         published = _iso(when, outlet.offset_hours)
         slug = "-".join(w.strip(",.:\"'$").lower() for w in title.split()[:6])
         record: dict[str, Any] = {
-            "id": aid, "title": title, "source": outlet.name,
+            "id": aid,
+            "title": title,
+            "source": outlet.name,
             "url": f"https://www.{outlet.domain}/{when:%Y/%m/%d}/{slug}-{aid[-6:]}",
             "published": published,
         }
@@ -493,14 +851,21 @@ class FeedGenerator:
             record["text"] = body
         return record
 
-    def _copies(self, story: _Story, tokens: list[str], *, title: str, when: datetime,
-                group: int, n: int, seq: list[int],
-                ) -> Iterator[tuple[dict[str, Any], Truth]]:
+    def _copies(
+        self,
+        story: _Story,
+        tokens: list[str],
+        *,
+        title: str,
+        when: datetime,
+        group: int,
+        n: int,
+        seq: list[int],
+    ) -> Iterator[tuple[dict[str, Any], Truth]]:
         r = self.rand
         body = self._join(tokens)
         for outlet in r.sample(self.papers, n):
-            kind = self._copy_kinds[bisect.bisect(self._copy_cum, r.random() *
-                                                  self._copy_cum[-1])]
+            kind = self._copy_kinds[bisect.bisect(self._copy_cum, r.random() * self._copy_cum[-1])]
             delay = min(12 * 3600.0, max(120.0, r.expovariate(1 / 5400.0)))
             at = when + timedelta(seconds=delay)
             seq[0] += 1
@@ -520,8 +885,12 @@ class FeedGenerator:
                 truth.html = page == "html"
             yield self._record(seq[0], outlet, title=head, when=at, body=text, page=page), truth
 
-    def _story_articles(self, index: int, seq: list[int], group: list[int],
-                        ) -> Iterator[tuple[dict[str, Any], Truth]]:
+    def _story_articles(
+        self,
+        index: int,
+        seq: list[int],
+        group: list[int],
+    ) -> Iterator[tuple[dict[str, Any], Truth]]:
         r = self.rand
         when = _START + timedelta(seconds=index * self._story_gap * r.uniform(0.5, 1.5))
         story = self._story(index, when)
@@ -536,16 +905,16 @@ class FeedGenerator:
         if singleton:
             outlet = r.choice(self.papers) if r.random() < 0.7 else agency
             truth = Truth(self._id(seq[0]), group[0], index, "singleton", outlet.name)
-            yield self._record(seq[0], outlet, title=title, when=when, body=self._join(tokens),
-                                      page=None), truth
+            yield (
+                self._record(seq[0], outlet, title=title, when=when, body=self._join(tokens), page=None),
+                truth,
+            )
             self._recent.append(title)
             return
         truth = Truth(self._id(seq[0]), group[0], index, "original", agency.name)
-        yield self._record(seq[0], agency, title=title, when=when, body=self._join(tokens),
-                                  page=None), truth
+        yield self._record(seq[0], agency, title=title, when=when, body=self._join(tokens), page=None), truth
         n = self._count_vals[bisect.bisect(self._count_cum, r.random() * self._count_cum[-1])]
-        yield from self._copies(story, tokens, title=title, when=when, group=group[0], n=n,
-                                seq=seq)
+        yield from self._copies(story, tokens, title=title, when=when, group=group[0], n=n, seq=seq)
         if r.random() < 0.35:
             others = [a for a in self.agencies if a is not agency]
             for rewriter in r.sample(others, r.randint(1, min(3, len(others)))):
@@ -557,12 +926,22 @@ class FeedGenerator:
                 group[0] += 1
                 seq[0] += 1
                 truth = Truth(self._id(seq[0]), group[0], index, "rewrite", rewriter.name)
-                yield (self._record(seq[0], rewriter, title=rw_title, when=at,
-                                   body=self._join(rw_tokens), page=None),
-                       truth)
+                yield (
+                    self._record(
+                        seq[0], rewriter, title=rw_title, when=at, body=self._join(rw_tokens), page=None
+                    ),
+                    truth,
+                )
                 if r.random() < 0.3:
-                    yield from self._copies(rw_story, rw_tokens, title=rw_title, when=at,
-                                            group=group[0], n=r.randint(1, 2), seq=seq)
+                    yield from self._copies(
+                        rw_story,
+                        rw_tokens,
+                        title=rw_title,
+                        when=at,
+                        group=group[0],
+                        n=r.randint(1, 2),
+                        seq=seq,
+                    )
         self._recent.append(title)
 
     def __iter__(self) -> Iterator[tuple[dict[str, Any], Truth]]:
@@ -615,8 +994,9 @@ class FeedFiles:
         return data
 
 
-def write_feed(folder: Path, size: int, seed: int = DEFAULT_SEED, *,
-               layout: str = "jsonl", id_prefix: str = "") -> tuple[FeedFiles, FeedStats]:
+def write_feed(
+    folder: Path, size: int, seed: int = DEFAULT_SEED, *, layout: str = "jsonl", id_prefix: str = ""
+) -> tuple[FeedFiles, FeedStats]:
     """Generate a feed of ``size`` articles into ``folder``, streaming.
 
     ``layout="jsonl"`` writes one gzipped JSON-lines file; ``layout="dir"`` writes one
@@ -643,15 +1023,23 @@ def write_feed(folder: Path, size: int, seed: int = DEFAULT_SEED, *,
                 if i % 1000 == 0:
                     shard.mkdir(parents=True, exist_ok=True)
                 (shard / f"{record['id']}.json").write_text(
-                    json.dumps(record, ensure_ascii=False), encoding="utf-8")
+                    json.dumps(record, ensure_ascii=False), encoding="utf-8"
+                )
                 truth_out.write(json.dumps(truth.to_json()) + "\n")
                 _count(stats, truth)
     stats.seconds = time.perf_counter() - start
     meta = {
-        "generator_version": GENERATOR_VERSION, "size": size, "seed": seed, "layout": layout,
-        "articles": stats.articles, "stories": stats.stories, "groups": stats.groups,
-        "words": stats.words, "seconds": round(stats.seconds, 3),
-        "articles_per_s": round(stats.articles_per_s, 1), "variants": stats.variants,
+        "generator_version": GENERATOR_VERSION,
+        "size": size,
+        "seed": seed,
+        "layout": layout,
+        "articles": stats.articles,
+        "stories": stats.stories,
+        "groups": stats.groups,
+        "words": stats.words,
+        "seconds": round(stats.seconds, 3),
+        "articles_per_s": round(stats.articles_per_s, 1),
+        "variants": stats.variants,
         "bytes": files.articles.stat().st_size if layout == "jsonl" else None,
     }
     files.meta.write_text(json.dumps(meta, indent=2) + "\n")
@@ -678,4 +1066,3 @@ def read_truth(path: Path) -> dict[str, Truth]:
             row = json.loads(line)
             out[row["id"]] = Truth(**row)
     return out
-

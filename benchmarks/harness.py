@@ -91,8 +91,10 @@ def measure(cmd: list[str], *, stdout: Path | None = None, interval: float = 0.0
 
     Its standard output goes to ``stdout`` (a file, so that a full pipe never blocks it).
     """
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p),
+    }
     with open(stdout or os.devnull, "wb") as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=err)
@@ -153,9 +155,15 @@ def _probe_records(files: FeedFiles, seed: int, count: int) -> list[dict[str, An
 
 # ------------------------------------------------------------------------- dedup side
 def _article(record: Mapping[str, Any]) -> Article:
-    return Article(id=record["id"], text=record.get("text"), html=record.get("html"),
-                   title=record.get("title"), source=record.get("source"),
-                   url=record.get("url"), published=record.get("published"))
+    return Article(
+        id=record["id"],
+        text=record.get("text"),
+        html=record.get("html"),
+        title=record.get("title"),
+        source=record.get("source"),
+        url=record.get("url"),
+        published=record.get("published"),
+    )
 
 
 def index_worker(feed: Path, db: Path, out: Path, workers: int = 1, stories: bool = True) -> None:
@@ -191,8 +199,13 @@ def _cli_has_summary() -> bool:
     """Whether ``dedup index`` can print its run summary, with stage timings, as JSON."""
     try:
         helptext = subprocess.run(
-            [*_dedup_cmd(), "index", "--help"], cwd=ROOT, capture_output=True, text=True,
-            timeout=60, check=False).stdout
+            [*_dedup_cmd(), "index", "--help"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        ).stdout
     except (OSError, subprocess.TimeoutExpired):
         return False
     return SUMMARY_OPTION in helptext.split()
@@ -214,8 +227,7 @@ def _find_timings(summary: Mapping[str, Any]) -> dict[str, float]:
     return {}
 
 
-def run_dedup(files: FeedFiles, db: Path, work: Path, workers: int, stories: bool = True
-              ) -> dict[str, Any]:
+def run_dedup(files: FeedFiles, db: Path, work: Path, workers: int, stories: bool = True) -> dict[str, Any]:
     """Index the feed in a child process; wall time, peak memory, stage timings, mode."""
     for path in _store_files(db):
         path.unlink(missing_ok=True)
@@ -223,15 +235,36 @@ def run_dedup(files: FeedFiles, db: Path, work: Path, workers: int, stories: boo
     summary_path.unlink(missing_ok=True)
     if _cli_has_summary():
         mode = "cli"
-        cmd = [*_dedup_cmd(), "index", str(files.articles), "--db", str(db),
-               "--workers", str(workers), "--quiet", SUMMARY_OPTION,
-               *([] if stories else ["--no-stories"])]
+        cmd = [
+            *_dedup_cmd(),
+            "index",
+            str(files.articles),
+            "--db",
+            str(db),
+            "--workers",
+            str(workers),
+            "--quiet",
+            SUMMARY_OPTION,
+            *([] if stories else ["--no-stories"]),
+        ]
         measured = measure(cmd, stdout=summary_path)
     else:
         mode = "library"
-        cmd = [sys.executable, "-m", "benchmarks", "index-worker", "--feed", str(files.articles),
-               "--db", str(db), "--workers", str(workers), "--out", str(summary_path),
-               *([] if stories else ["--no-stories"])]
+        cmd = [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "index-worker",
+            "--feed",
+            str(files.articles),
+            "--db",
+            str(db),
+            "--workers",
+            str(workers),
+            "--out",
+            str(summary_path),
+            *([] if stories else ["--no-stories"]),
+        ]
         measured = measure(cmd)
     _check(f"dedup index ({mode})", measured)
     try:
@@ -239,14 +272,24 @@ def run_dedup(files: FeedFiles, db: Path, work: Path, workers: int, stories: boo
     except (OSError, json.JSONDecodeError):
         log.warning("no JSON run summary from %s; stage timings unknown", mode)
         summary = {}
-    return {"mode": mode, "command": " ".join(cmd[-12:]), "seconds": measured.seconds,
-            "cpu_seconds": measured.cpu_seconds, "peak_rss": measured.peak_rss,
-            "timings": _find_timings(summary), "summary": summary}
+    return {
+        "mode": mode,
+        "command": " ".join(cmd[-12:]),
+        "seconds": measured.seconds,
+        "cpu_seconds": measured.cpu_seconds,
+        "peak_rss": measured.peak_rss,
+        "timings": _find_timings(summary),
+        "summary": summary,
+    }
 
 
 def _store_files(db: Path) -> list[Path]:
-    return [db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"),
-            db.with_name(db.name + "-journal")]
+    return [
+        db,
+        db.with_name(db.name + "-wal"),
+        db.with_name(db.name + "-shm"),
+        db.with_name(db.name + "-journal"),
+    ]
 
 
 def export_and_probe(db: Path, probes: list[dict[str, Any]]) -> tuple[dict[str, Any], list[float]]:
@@ -270,10 +313,12 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 # ------------------------------------------------------------------------- quality
-_EDIT_BINS = ((0.02, 0.04, "edited 2-4%"), (0.04, 0.07, "edited 4-7%"),
-              (0.07, 0.101, "edited 7-10%"))
-_CUT_BINS = ((0.0, 0.6, "truncated to 40-60%"), (0.6, 0.75, "truncated to 60-75%"),
-             (0.75, 1.01, "truncated to 75-90%"))
+_EDIT_BINS = ((0.02, 0.04, "edited 2-4%"), (0.04, 0.07, "edited 4-7%"), (0.07, 0.101, "edited 7-10%"))
+_CUT_BINS = (
+    (0.0, 0.6, "truncated to 40-60%"),
+    (0.6, 0.75, "truncated to 60-75%"),
+    (0.75, 1.01, "truncated to 75-90%"),
+)
 
 
 def _variant_key(t: Truth) -> list[str]:
@@ -287,8 +332,9 @@ def _variant_key(t: Truth) -> list[str]:
     return keys
 
 
-def quality(truth: Mapping[str, Truth], copy: Mapping[str, Hashable],
-            story: Mapping[str, Hashable] | None = None) -> dict[str, Any]:
+def quality(
+    truth: Mapping[str, Truth], copy: Mapping[str, Hashable], story: Mapping[str, Hashable] | None = None
+) -> dict[str, Any]:
     """Copy-group and story quality of a prediction against the feed's truth.
 
     A copy counts as found when it lands in the same predicted copy group as the first
@@ -328,8 +374,7 @@ def quality(truth: Mapping[str, Truth], copy: Mapping[str, Hashable],
         "copy_bcubed_f1": round(b3.f1, 4),
         "false_merge_pct": round(100 * merged / max(1, len(truth)), 3),
         "variant_recall": {k: round(found[k] / total[k], 4) for k in sorted(total)},
-        "variant_false_merge": {k: round(merged_by[k] / n, 4)
-                                for k, n in sorted(by_variant.items())},
+        "variant_false_merge": {k: round(merged_by[k] / n, 4) for k, n in sorted(by_variant.items())},
         "missing": sum(1 for i in truth if i not in copy),
     }
     if story is not None:
@@ -356,8 +401,9 @@ class RunOptions:
 def _baseline(files: FeedFiles, work: Path, truth: Mapping[str, Truth]) -> dict[str, Any]:
     out = work / "baseline.json"
     out.unlink(missing_ok=True)
-    measured = measure([sys.executable, "-m", "benchmarks", "baseline",
-                        "--feed", str(files.articles), "--out", str(out)])
+    measured = measure(
+        [sys.executable, "-m", "benchmarks", "baseline", "--feed", str(files.articles), "--out", str(out)]
+    )
     _check("baseline", measured)
     data = json.loads(out.read_text())
     clusters = data.pop("clusters")
@@ -373,8 +419,17 @@ def _baseline(files: FeedFiles, work: Path, truth: Mapping[str, Truth]) -> dict[
         "cpu_share": round(measured.cpu_seconds / measured.seconds, 3),
         "in_process_articles_per_s": data["articles_per_s"],
         "peak_rss_mb": round(measured.peak_rss / 2**20, 1),
-        **{k: q[k] for k in ("copy_precision", "copy_recall", "copy_f1", "false_merge_pct",
-                             "story_ari", "variant_recall")},
+        **{
+            k: q[k]
+            for k in (
+                "copy_precision",
+                "copy_recall",
+                "copy_f1",
+                "false_merge_pct",
+                "story_ari",
+                "variant_recall",
+            )
+        },
     }
     out.unlink(missing_ok=True)
     return result
@@ -395,13 +450,14 @@ def run(opts: RunOptions, progress: Callable[[str], None] = lambda _: None) -> d
 
     progress("quality and add() latency")
     labels, latencies = export_and_probe(db, probes)
-    q = quality(truth, {i: c for i, (c, _) in labels.items()},
-                {i: s for i, (_, s) in labels.items()})
+    q = quality(truth, {i: c for i, (c, _) in labels.items()}, {i: s for i, (_, s) in labels.items()})
 
     n = opts.size
     seconds = dedup["seconds"]
-    stages = {stage: {"seconds": round(s, 3), "articles_per_s": round(n / s, 1) if s else None}
-              for stage, s in dedup["timings"].items()}
+    stages = {
+        stage: {"seconds": round(s, 3), "articles_per_s": round(n / s, 1) if s else None}
+        for stage, s in dedup["timings"].items()
+    }
     if stages:
         # Wall time no stage accounts for: start-up, parsing, bookkeeping between stages.
         rest = max(0.0, dedup["seconds"] - sum(dedup["timings"].values()))
@@ -451,8 +507,7 @@ def run(opts: RunOptions, progress: Callable[[str], None] = lambda _: None) -> d
         result["baseline"] = base
         result["speed_ratio"] = round(result["articles_per_s"] / base["articles_per_s"], 3)
         result["memory_ratio"] = round(result["peak_rss_mb"] / base["peak_rss_mb"], 3)
-        result["cpu_speed_ratio"] = round(
-            result["articles_per_cpu_s"] / base["articles_per_cpu_s"], 3)
+        result["cpu_speed_ratio"] = round(result["articles_per_cpu_s"] / base["articles_per_cpu_s"], 3)
     return result
 
 

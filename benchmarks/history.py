@@ -65,15 +65,15 @@ def _version() -> str:
     try:
         return version("dedup")
     except PackageNotFoundError:
-        match = re.search(r'^version\s*=\s*"([^"]+)"', (ROOT / "pyproject.toml").read_text(),
-                          re.MULTILINE)
+        match = re.search(r'^version\s*=\s*"([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.MULTILINE)
         return match.group(1) if match else "unknown"
 
 
 def _git(*args: str) -> str:
     try:
-        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
-                              timeout=30, check=False)
+        done = subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=30, check=False
+        )
     except (OSError, subprocess.TimeoutExpired):
         return ""
     return done.stdout.strip() if done.returncode == 0 else ""
@@ -93,8 +93,13 @@ def _machine() -> dict[str, Any]:
                 break
     except OSError:
         pass
-    return {"cpu": cpu, "cpus": os.cpu_count(), "memory_gb": memory,
-            "python": platform.python_version(), "system": platform.system()}
+    return {
+        "cpu": cpu,
+        "cpus": os.cpu_count(),
+        "memory_gb": memory,
+        "python": platform.python_version(),
+        "system": platform.system(),
+    }
 
 
 # ------------------------------------------------------------------------- the file
@@ -120,16 +125,16 @@ def load(path: Path) -> list[dict[str, Any]]:
     return out
 
 
-def previous(history: Iterable[Mapping[str, Any]], record: Mapping[str, Any]
-             ) -> Mapping[str, Any] | None:
+def previous(history: Iterable[Mapping[str, Any]], record: Mapping[str, Any]) -> Mapping[str, Any] | None:
     """The last earlier run comparable with ``record``: same size, seed, workers and tiers
     (runs from before the story switch had the story tier on)."""
     best = None
     for old in history:
         if old is record or old.get("timestamp") == record.get("timestamp"):
             continue
-        if (all(old.get(k) == record.get(k) for k in ("size", "seed", "workers"))
-                and old.get("stories", True) == record.get("stories", True)):
+        if all(old.get(k) == record.get(k) for k in ("size", "seed", "workers")) and old.get(
+            "stories", True
+        ) == record.get("stories", True):
             best = old
     return best
 
@@ -183,8 +188,11 @@ def _fmt(x: float | None) -> str:
 
 def format_table(rows: list[Row], before: Mapping[str, Any] | None) -> str:
     """The comparison as fixed-width text, for the terminal and cron mail."""
-    since = ("previous run: " + str(before.get("timestamp")) + " " +
-             str(before.get("git_commit", ""))[:10]) if before else "no previous run of this size"
+    since = (
+        ("previous run: " + str(before.get("timestamp")) + " " + str(before.get("git_commit", ""))[:10])
+        if before
+        else "no previous run of this size"
+    )
     lines = [since, f"{'figure':<28} {'previous':>12} {'now':>12} {'now/prev':>9}"]
     for r in rows:
         ratio = f"{r.ratio:.2f}x" if r.ratio is not None else "-"
@@ -219,14 +227,15 @@ def plot(history: list[dict[str, Any]], path: Path) -> Path | None:
 
     sizes = [int(r["size"]) for r in runs]
     fig, (speed, memory) = plt.subplots(1, 2, figsize=(11, 4.2))
-    for ax, key, title in ((speed, "articles_per_s", "articles/s, end to end"),
-                           (memory, "peak_rss_mb", "peak resident memory (MB)")):
+    for ax, key, title in (
+        (speed, "articles_per_s", "articles/s, end to end"),
+        (memory, "peak_rss_mb", "peak resident memory (MB)"),
+    ):
         ax.plot(sizes, [value(r, key) for r in runs], "o-", label="dedup")
         base = [value(r, "baseline." + key) for r in runs]
         if any(b is not None for b in base):
             pts = [(s, b) for s, b in zip(sizes, base, strict=True) if b is not None]
-            ax.plot([p[0] for p in pts], [p[1] for p in pts], "s--",
-                    label="datasketch MinHashLSH (baseline)")
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], "s--", label="datasketch MinHashLSH (baseline)")
         ax.set_xscale("log")
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}"))
         ax.xaxis.set_minor_formatter(NullFormatter())
@@ -237,8 +246,10 @@ def plot(history: list[dict[str, Any]], path: Path) -> Path | None:
         ax.grid(True, which="both", alpha=0.3)
         ax.legend()
     last = max(runs, key=lambda r: str(r.get("timestamp", "")))
-    fig.suptitle(f"dedup {last.get('version', '')} ({str(last.get('git_commit', ''))[:10]}), "
-                 f"newest run of each size, {last.get('machine', {}).get('cpus', '?')} cores")
+    fig.suptitle(
+        f"dedup {last.get('version', '')} ({str(last.get('git_commit', ''))[:10]}), "
+        f"newest run of each size, {last.get('machine', {}).get('cpus', '?')} cores"
+    )
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=100)
@@ -248,11 +259,14 @@ def plot(history: list[dict[str, Any]], path: Path) -> Path | None:
 
 def latest_markdown(history: list[dict[str, Any]]) -> str:
     """The newest run of each size as a Markdown table (the one docs/benchmarks.md shows)."""
-    head = ("| articles | workers | articles/s | x datasketch | peak RSS MB | x datasketch memory "
-            "| bytes/article | add() p50 / p99 ms | copies found | false merges % "
-            "| copy F1 | story ARI | commit, date |\n" + "|---:" * 12 + "|---|\n")
+    head = (
+        "| articles | workers | articles/s | x datasketch | peak RSS MB | x datasketch memory "
+        "| bytes/article | add() p50 / p99 ms | copies found | false merges % "
+        "| copy F1 | story ARI | commit, date |\n" + "|---:" * 12 + "|---|\n"
+    )
     body = []
     for r in latest_by_size(history):
+
         def f(key: str, r: Mapping[str, Any] = r) -> str:
             x = value(r, key)
             if x is None:
@@ -262,12 +276,14 @@ def latest_markdown(history: list[dict[str, Any]]) -> str:
             if key in ("copy_recall", "copy_f1", "story_ari", "false_merge_pct"):
                 return f"{x:.4f}" if key != "false_merge_pct" else f"{x:.3f}"
             return _fmt(x)
+
         body.append(
             f"| {r['size']:,} | {r.get('workers', 1)} | {f('articles_per_s')} | {f('speed_ratio')} "
             f"| {f('peak_rss_mb')} | {f('memory_ratio')} | {f('bytes_per_article')} "
             f"| {f('add_p50_ms')} / {f('add_p99_ms')} | {f('copy_recall')} "
             f"| {f('false_merge_pct')} | {f('copy_f1')} | {f('story_ari')} "
-            f"| {str(r.get('git_commit', ''))[:8]}, {str(r.get('timestamp', ''))[:10]} |")
+            f"| {str(r.get('git_commit', ''))[:8]}, {str(r.get('timestamp', ''))[:10]} |"
+        )
     return head + "\n".join(body) + "\n"
 
 

@@ -106,8 +106,10 @@ class V0BandIndex:
         keys = [xxhash.xxh3_64_intdigest(fb[i * width : (i + 1) * width], i) for i in range(self.bands)]
         if not np.array_equal(full, lead):
             lb = lead.tobytes()
-            keys += [xxhash.xxh3_64_intdigest(lb[i * width : (i + 1) * width], self.bands + i)
-                     for i in range(self.bands)]
+            keys += [
+                xxhash.xxh3_64_intdigest(lb[i * width : (i + 1) * width], self.bands + i)
+                for i in range(self.bands)
+            ]
         return keys
 
     def insert(self, text: int, keys: Iterable[int]) -> None:
@@ -173,8 +175,12 @@ def stages(texts: list[str], rounds: int) -> list[dict[str, Any]]:
     rows: list[tuple[str, Callable[[Any], object], Callable[[Any], object], Sequence[Any]]] = [
         ("normalise", normalise_reference, normalise, texts),
         ("words", v0_words, words, norm),
-        ("text -> shingle hashes (words + hashes)",
-         lambda n: v0_shingle_hashes(v0_words(n), size), lambda n: text_shingles(n, size), norm),
+        (
+            "text -> shingle hashes (words + hashes)",
+            lambda n: v0_shingle_hashes(v0_words(n), size),
+            lambda n: text_shingles(n, size),
+            norm,
+        ),
         ("shingle_set", np.unique, shingle_set, ordered),
         ("sketch (full + lead)", old_sk.sketch, new_sk.sketch, ordered),
         ("band keys", lambda s: old_bi.keys(*s), lambda s: new_bi.keys(*s), sigs),
@@ -197,8 +203,14 @@ def stages(texts: list[str], rounds: int) -> list[dict[str, Any]]:
     for name, old, new, items in rows:
         gc.collect()
         before, after = per_item(old, items, rounds), per_item(new, items, rounds)
-        out.append({"stage": name, "before_us": round(before, 1), "after_us": round(after, 1),
-                    "ratio": round(before / after, 2) if after else None})
+        out.append(
+            {
+                "stage": name,
+                "before_us": round(before, 1),
+                "after_us": round(after, 1),
+                "ratio": round(before / after, 2) if after else None,
+            }
+        )
     return out
 
 
@@ -246,10 +258,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.micro", description=__doc__)
     parser.add_argument("--articles", type=int, default=2000, help="bodies for the stage timings")
     parser.add_argument("--rounds", type=int, default=5, help="passes per stage; the best counts")
-    parser.add_argument("--lsh", default="100000,1000000",
-                        help="index sizes (texts) for the LSH figures, comma-separated; '' or 0 skips")
-    parser.add_argument("--dict-lsh", type=int, default=100_000,
-                        help="texts for the v0 dict index's figures (0 skips)")
+    parser.add_argument(
+        "--lsh",
+        default="100000,1000000",
+        help="index sizes (texts) for the LSH figures, comma-separated; '' or 0 skips",
+    )
+    parser.add_argument(
+        "--dict-lsh", type=int, default=100_000, help="texts for the v0 dict index's figures (0 skips)"
+    )
     parser.add_argument("--seed", type=int, default=20240913)
     parser.add_argument("--out", type=Path, help="append the results as JSON lines here")
     args = parser.parse_args(argv)
@@ -257,8 +273,7 @@ def main(argv: list[str] | None = None) -> None:
     records: list[dict[str, Any]] = []
     texts = bodies(args.articles, args.seed)
     words_per = sum(len(t.split()) for t in texts) / len(texts)
-    print(f"{len(texts)} bodies, {words_per:.0f} words on average; CPU us an article, best of "
-          f"{args.rounds}")
+    print(f"{len(texts)} bodies, {words_per:.0f} words on average; CPU us an article, best of {args.rounds}")
     print(f"{'stage':42} {'before':>8} {'after':>8} {'ratio':>6}")
     for row in stages(texts, args.rounds):
         print(f"{row['stage']:42} {row['before_us']:8.1f} {row['after_us']:8.1f} {row['ratio']:6.2f}")

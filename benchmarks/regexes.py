@@ -17,8 +17,28 @@ import time
 
 import dedup
 
-UNITS = ["9", " ", ".", "1.", "a ", "- ", "9 ", "9.", "a.", "A", '"', "'", ":", "(", "Aa ", "1/",
-         "1-", ", ", "\n", "\t"]
+UNITS = [
+    "9",
+    " ",
+    ".",
+    "1.",
+    "a ",
+    "- ",
+    "9 ",
+    "9.",
+    "a.",
+    "A",
+    '"',
+    "'",
+    ":",
+    "(",
+    "Aa ",
+    "1/",
+    "1-",
+    ", ",
+    "\n",
+    "\t",
+]
 SMALL, LARGE = 2_000, 20_000  # 10 times longer: a linear pattern takes about 10 times longer
 
 

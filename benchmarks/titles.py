@@ -33,8 +33,12 @@ def references(page_html: str) -> list[str]:
     """The headlines a page's HTML names for itself."""
     doc = lxml_html.fromstring(page_html)
     out: list[str] = []
-    for path in ("//meta[@property='og:title']/@content", "//meta[@name='twitter:title']/@content",
-                 "//h1", "//title"):
+    for path in (
+        "//meta[@property='og:title']/@content",
+        "//meta[@name='twitter:title']/@content",
+        "//h1",
+        "//title",
+    ):
         for value in doc.xpath(path):
             text = " ".join((value if isinstance(value, str) else value.text_content()).split())
             if text:
@@ -74,8 +78,12 @@ class TitleScore:
         return self.right + self.none + self.wrong
 
     def as_dict(self) -> dict[str, float]:
-        return {"right": self.right, "none": self.none, "wrong": self.wrong,
-                "share_right": round(self.right / self.pages, 4) if self.pages else 0.0}
+        return {
+            "right": self.right,
+            "none": self.none,
+            "wrong": self.wrong,
+            "share_right": round(self.right / self.pages, 4) if self.pages else 0.0,
+        }
 
 
 def run_titles(pages: list[dict[str, str]]) -> dict[str, TitleScore]:
@@ -85,20 +93,22 @@ def run_titles(pages: list[dict[str, str]]) -> dict[str, TitleScore]:
     flat_url, flat_bare, html = Extractor(), Extractor(), Extractor()
     for p in pages:
         refs = references(p["html"])
-        scores["html"].add(p["id"], html.extract(Article(id=p["id"], html=p["html"], url=p["url"])).title,
-                           refs)
-        scores["flat_url"].add(p["id"], flat_url.extract(Article(id=p["id"], text=p["flat"],
-                                                                 url=p["url"])).title, refs)
-        scores["flat_no_url"].add(p["id"], flat_bare.extract(Article(id=p["id"], text=p["flat"])).title,
-                                  refs)
+        scores["html"].add(
+            p["id"], html.extract(Article(id=p["id"], html=p["html"], url=p["url"])).title, refs
+        )
+        scores["flat_url"].add(
+            p["id"], flat_url.extract(Article(id=p["id"], text=p["flat"], url=p["url"])).title, refs
+        )
+        scores["flat_no_url"].add(p["id"], flat_bare.extract(Article(id=p["id"], text=p["flat"])).title, refs)
     return scores
 
 
 def main(argv: list[str] | None = None) -> None:
     from benchmarks.extraction import DATA, load_pages
 
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.titles",
-                                     description=(__doc__ or "").split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.titles", description=(__doc__ or "").split("\n")[0]
+    )
     parser.add_argument("--wrong", action="store_true", help="list the pages whose title is missed")
     args = parser.parse_args(argv)
     if not DATA.is_dir():

@@ -83,12 +83,15 @@ class Article:
             if isinstance(value, date):  # datetime is a date too
                 value = value.isoformat()
             if not isinstance(value, str):
-                raise ArticleError(f"article {aid!r}: {name} must be an ISO 8601 string, a date or "
-                                   f"None, got {_kind(value)}")
+                raise ArticleError(
+                    f"article {aid!r}: {name} must be an ISO 8601 string, a date or None, got {_kind(value)}"
+                )
             value = _clean_surrogates(value, name, notes)
             if value.strip() and parse_published(value) is None:
-                notes.append(f"{name} not an ISO 8601 date in {EARLIEST.year}-{LATEST.year} "
-                             f"({value[:40]!r}), taken as unknown")
+                notes.append(
+                    f"{name} not an ISO 8601 date in {EARLIEST.year}-{LATEST.year} "
+                    f"({value[:40]!r}), taken as unknown"
+                )
                 value = None
             set_(self, name, value or None)
         if not isinstance(self.extra, dict):
@@ -99,8 +102,15 @@ class Article:
     def content_hash(self) -> str:
         """128-bit xxhash of everything that can change what the index makes of the article."""
         h = xxhash.xxh3_128()
-        for part in (self.text, self.html, self.title, self.url, self.source, self.published,
-                     self.crawled_at):
+        for part in (
+            self.text,
+            self.html,
+            self.title,
+            self.url,
+            self.source,
+            self.published,
+            self.crawled_at,
+        ):
             h.update(b"\x00" if part is None else b"\x01" + part.encode("utf-8", "surrogatepass"))
             h.update(b"\x1f")
         return h.hexdigest()

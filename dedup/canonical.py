@@ -113,7 +113,8 @@ def _earliest(field: list[Member]) -> tuple[list[Member], str]:
     timed = [m.published.instant for m in same_day if m.published and m.published.instant]
     first_instant = min(timed) if timed else None
     keep = [
-        m for m in same_day
+        m
+        for m in same_day
         if m.published and (m.published.instant is None or m.published.instant == first_instant)
     ]
     if len(keep) == len(field):

@@ -30,7 +30,11 @@ DEFAULT_DB = "dedup.db"
 _ABOUT_ARTICLE = re.compile(r"^article '(?:[^'\\]|\\.)*': ")
 
 db_option = click.option(
-    "--db", "db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
+    "--db",
+    "db",
+    default=DEFAULT_DB,
+    show_default=True,
+    type=click.Path(dir_okay=False),
     help="SQLite file holding the index.",
 )
 
@@ -75,30 +79,74 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @db_option
-@click.option("--workers", "-w", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Processes for extraction and sketching (matching stays in one).")
-@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 100_000),
-              help="Articles per committed transaction.")
+@click.option(
+    "--workers",
+    "-w",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Processes for extraction and sketching (matching stays in one).",
+)
+@click.option(
+    "--batch-size",
+    default=500,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="Articles per committed transaction.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-file warnings.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as one JSON object.")
-@click.option("--stories/--no-stories", default=None,
-              help="Group rewrites into stories (the default), or detect copies only: no "
-                   "story tier, each story is then a copy group (docs/stories.md gives the "
-                   "cost). Set when the database is created; a database keeps its choice.")
-@click.option("--jaccard", type=click.FloatRange(0, 1, min_open=True), default=None,
-              help="Near copy when shingle Jaccard is at least this (default 0.5); kept by the index.")
-@click.option("--containment", type=click.FloatRange(0, 1, min_open=True), default=None,
-              help="... or when the shorter text is at least this much in the longer (default 0.8).")
-@click.option("--story-threshold", type=click.FloatRange(0, 1), default=None,
-              help="Two articles are one story from this salient-term score up (default 0.28).")
-@click.option("--window", type=click.IntRange(0), default=None,
-              help="Dated articles more days apart are never one story (default 30).")
-@click.option("--prune-missing", is_flag=True,
-              help="Also remove the articles of files an earlier run read under PATHS that "
-                   "are gone now (deleted or moved away).")
-def index(paths: tuple[str, ...], db: str, workers: int, batch_size: int, quiet: bool,
-          as_json: bool, stories: bool | None, jaccard: float | None, containment: float | None,
-          story_threshold: float | None, window: int | None, prune_missing: bool) -> None:
+@click.option(
+    "--stories/--no-stories",
+    default=None,
+    help="Group rewrites into stories (the default), or detect copies only: no "
+    "story tier, each story is then a copy group (docs/stories.md gives the "
+    "cost). Set when the database is created; a database keeps its choice.",
+)
+@click.option(
+    "--jaccard",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=None,
+    help="Near copy when shingle Jaccard is at least this (default 0.5); kept by the index.",
+)
+@click.option(
+    "--containment",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=None,
+    help="... or when the shorter text is at least this much in the longer (default 0.8).",
+)
+@click.option(
+    "--story-threshold",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Two articles are one story from this salient-term score up (default 0.28).",
+)
+@click.option(
+    "--window",
+    type=click.IntRange(0),
+    default=None,
+    help="Dated articles more days apart are never one story (default 30).",
+)
+@click.option(
+    "--prune-missing",
+    is_flag=True,
+    help="Also remove the articles of files an earlier run read under PATHS that "
+    "are gone now (deleted or moved away).",
+)
+def index(
+    paths: tuple[str, ...],
+    db: str,
+    workers: int,
+    batch_size: int,
+    quiet: bool,
+    as_json: bool,
+    stories: bool | None,
+    jaccard: float | None,
+    containment: float | None,
+    story_threshold: float | None,
+    window: int | None,
+    prune_missing: bool,
+) -> None:
     """Index PATHS: folders (recursive), files, or - for JSON lines on stdin.
 
     Reads .txt, .html, .htm, .json and .jsonl files, each optionally gzipped. Files
@@ -122,23 +170,39 @@ def index(paths: tuple[str, ...], db: str, workers: int, batch_size: int, quiet:
     from dedup.stories import StoryParams
 
     story_params = None if stories is None else StoryParams(enabled=stories)
-    tune = {name: value for name, value in (
-        ("jaccard_threshold", jaccard), ("containment_threshold", containment),
-        ("threshold", story_threshold), ("window_days", window)) if value is not None}
+    tune = {
+        name: value
+        for name, value in (
+            ("jaccard_threshold", jaccard),
+            ("containment_threshold", containment),
+            ("threshold", story_threshold),
+            ("window_days", window),
+        )
+        if value is not None
+    }
     with _library_errors(), Index.open(db, story_params=story_params, tune=tune) as idx:
         try:
             with progress:
                 summary = index_sources(
-                    idx, paths, workers=workers, batch_size=batch_size,
-                    stdin=sys.stdin.buffer, on_problem=warn, on_decision=progress.advance,
-                    on_bytes=progress.read, prune_missing=prune_missing,
+                    idx,
+                    paths,
+                    workers=workers,
+                    batch_size=batch_size,
+                    stdin=sys.stdin.buffer,
+                    on_problem=warn,
+                    on_decision=progress.advance,
+                    on_bytes=progress.read,
+                    prune_missing=prune_missing,
                 )
             stories_on = idx.story_params.enabled
         except KeyboardInterrupt:
             run = idx.store.last_run() or {}
-            click.echo(f"interrupted: {run.get('read', 0):,} articles committed in {db} (run "
-                       f"#{run.get('id', '?')} recorded as interrupted); index again to finish: what "
-                       "was committed is kept and not indexed again", err=True)
+            click.echo(
+                f"interrupted: {run.get('read', 0):,} articles committed in {db} (run "
+                f"#{run.get('id', '?')} recorded as interrupted); index again to finish: what "
+                "was committed is kept and not indexed again",
+                err=True,
+            )
             sys.exit(130)
     if as_json:
         data = summary.counts() | {"timings": {k: round(v, 4) for k, v in summary.timings.items()}}
@@ -148,7 +212,8 @@ def index(paths: tuple[str, ...], db: str, workers: int, batch_size: int, quiet:
     nothing = summary.read == 0 and summary.unchanged_files == 0
     if nothing:
         raise click.ClickException(
-            "nothing could be read from " + ", ".join(paths)
+            "nothing could be read from "
+            + ", ".join(paths)
             + ("" if summary.problems else " (no .txt, .html, .json or .jsonl files found)")
         )
 
@@ -157,8 +222,10 @@ def _print_summary(s: Any, db: str, stories: bool) -> None:
     """The run in one vocabulary: files *not read again* (unchanged since the last run),
     articles *unchanged* (the same id and content), *skipped* (not indexed) apart from
     *warnings* (indexed all the same); each breakdown adds up to its count."""
-    click.echo(f"read {_plural(s.read, 'article')} from {_plural(s.files, 'file')} "
-               f"({s.unchanged_files} unchanged files not read again)")
+    click.echo(
+        f"read {_plural(s.read, 'article')} from {_plural(s.files, 'file')} "
+        f"({s.unchanged_files} unchanged files not read again)"
+    )
     click.echo(
         f"new {s.new}, exact copies {s.exact}, near copies {s.near}, other versions of a "
         f"story {s.story}, unchanged articles {s.unchanged}, removed {s.removed}, skipped {s.skipped}"
@@ -248,10 +315,15 @@ class _Progress:
             )
 
             self._bar = Progress(
-                TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TaskProgressColumn(),
                 TextColumn("{task.fields[articles]:,} articles, {task.fields[rate]:,.0f}/s"),
-                TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-                console=self.console or Console(stderr=True), transient=True,
+                TimeElapsedColumn(),
+                TextColumn("ETA"),
+                TimeRemainingColumn(),
+                console=self.console or Console(stderr=True),
+                transient=True,
             )
             self._bar.__enter__()
             self._task = self._bar.add_task("indexing", total=self.total, articles=0, rate=0.0)
@@ -305,10 +377,14 @@ def remove(ids: tuple[str, ...], db: str) -> None:
 
 @cli.command()
 @db_option
-@click.option("--force", is_flag=True,
-              help="Add dedup's tables to an existing SQLite file of another application.")
-@click.option("--stories/--no-stories", default=None,
-              help="Group rewrites into stories (the default), or detect copies only.")
+@click.option(
+    "--force", is_flag=True, help="Add dedup's tables to an existing SQLite file of another application."
+)
+@click.option(
+    "--stories/--no-stories",
+    default=None,
+    help="Group rewrites into stories (the default), or detect copies only.",
+)
 def init(db: str, force: bool, stories: bool | None) -> None:
     """Create an empty index in --db (dedup index does so too). An existing file that is
     not a dedup index is refused unless --force."""
@@ -323,10 +399,21 @@ def init(db: str, force: bool, stories: bool | None) -> None:
 
 @cli.command()
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl",
-              show_default=True, help="Output format.")
-@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
-              help="Output file (default: stdout).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv"]),
+    default="jsonl",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="Output file (default: stdout).",
+)
 def export(db: str, fmt: str, output: TextIO) -> None:
     """Write one record per article: its story and copy group, and for each the canonical,
     the article's relation to it and their similarity (README: the export's fields)."""
@@ -345,10 +432,20 @@ def export(db: str, fmt: str, output: TextIO) -> None:
 
 @cli.command()
 @db_option
-@click.option("--min-size", default=2, show_default=True, type=click.IntRange(1),
-              help="Only groups with at least this many articles.")
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(0),
-              help="At most this many groups, largest first (0: all).")
+@click.option(
+    "--min-size",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Only groups with at least this many articles.",
+)
+@click.option(
+    "--limit",
+    default=50,
+    show_default=True,
+    type=click.IntRange(0),
+    help="At most this many groups, largest first (0: all).",
+)
 def clusters(db: str, min_size: int, limit: int) -> None:
     """List copy groups, largest first, with their canonical article and why."""
     from dedup.store import queries
@@ -365,10 +462,20 @@ def clusters(db: str, min_size: int, limit: int) -> None:
 
 @cli.command()
 @db_option
-@click.option("--min-size", default=2, show_default=True, type=click.IntRange(1),
-              help="Only stories with at least this many articles.")
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(0),
-              help="At most this many stories, largest first (0: all).")
+@click.option(
+    "--min-size",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Only stories with at least this many articles.",
+)
+@click.option(
+    "--limit",
+    default=20,
+    show_default=True,
+    type=click.IntRange(0),
+    help="At most this many stories, largest first (0: all).",
+)
 def stories(db: str, min_size: int, limit: int) -> None:
     """List stories (all versions of one event), with their sources and canonical."""
     from dedup.store import queries
@@ -404,8 +511,20 @@ def show(article_id: str, db: str, body: bool) -> None:
         matches = queries.related(store, article_id)
         story_canonical = queries.story_canonical(store, row["story"])
         text = queries.body(store, row["text"])
-    for key in ("id", "path", "title", "source", "url", "published", "attribution", "dateline",
-                "byline", "method", "words", "encoding"):
+    for key in (
+        "id",
+        "path",
+        "title",
+        "source",
+        "url",
+        "published",
+        "attribution",
+        "dateline",
+        "byline",
+        "method",
+        "words",
+        "encoding",
+    ):
         if row.get(key) not in (None, "", "[]"):
             click.echo(f"{key}: {row[key]}")
     if story_canonical == article_id:
@@ -421,8 +540,9 @@ def show(article_id: str, db: str, body: bool) -> None:
         if m.relation == "story":  # a story link has a salient-term score, not shingle overlaps
             click.echo(f"  story {m.other}: score {_score(m.score)}")
         else:
-            click.echo(f"  {m.relation} {m.other}: jaccard {_score(m.jaccard)}, "
-                       f"containment {_score(m.containment)}")
+            click.echo(
+                f"  {m.relation} {m.other}: jaccard {_score(m.jaccard)}, containment {_score(m.containment)}"
+            )
     if body and text:
         click.echo("")
         click.echo(text)
@@ -450,12 +570,15 @@ def explain(first: str, second: str, db: str) -> None:
     click.echo(f"{first} ~ {second}")
     click.echo(f"  same normalised text: {'yes' if e.same_text else 'no'}")
     click.echo(f"  jaccard: {e.jaccard:.3f} exact, {e.jaccard_estimate:.3f} MinHash estimate")
-    click.echo(f"  containment: {e.a_in_b:.3f} of the first in the second, "
-               f"{e.b_in_a:.3f} of the second in the first")
+    click.echo(
+        f"  containment: {e.a_in_b:.3f} of the first in the second, {e.b_in_a:.3f} of the second in the first"
+    )
     verdict = "near copy" if e.near_copy else "not a near copy"
-    click.echo(f"  verdict: {verdict} (jaccard >= {p.jaccard_threshold} or containment >= "
-               f"{p.containment_threshold}); same copy group: {'yes' if e.same_copy_group else 'no'}"
-               f"; same story: {'yes' if e.same_story else 'no'}")
+    click.echo(
+        f"  verdict: {verdict} (jaccard >= {p.jaccard_threshold} or containment >= "
+        f"{p.containment_threshold}); same copy group: {'yes' if e.same_copy_group else 'no'}"
+        f"; same story: {'yes' if e.same_story else 'no'}"
+    )
     if e.recorded:
         click.echo(f"  recorded match: {e.recorded}")
     for passage in e.passages:
@@ -463,8 +586,10 @@ def explain(first: str, second: str, db: str) -> None:
     if e.story is not None:
         s = e.story
         gap = "unknown" if s.date_gap_days is None else f"{s.date_gap_days} days"
-        click.echo(f"  story: {'same story' if e.story_verdict else 'not the same story'} "
-                   f"(score {s.score:.3f}, threshold {sp.threshold}; date gap {gap})")
+        click.echo(
+            f"  story: {'same story' if e.story_verdict else 'not the same story'} "
+            f"(score {s.score:.3f}, threshold {sp.threshold}; date gap {gap})"
+        )
         if s.shared_terms:
             click.echo(f"  shared terms: {', '.join(s.shared_terms)}")
         for quote in s.shared_quotes:
@@ -481,27 +606,47 @@ def stats(db: str) -> None:
     with _existing(db) as st:
         sizes = {t: queries.sizes(st, t) for t in ("clusters", "stories")}
         last = st.last_run()
-        counts = {t: st.count(t) for t in ("articles", "texts", "clusters", "stories", "matches",
-                                            "runs", "problems")}
+        counts = {
+            t: st.count(t)
+            for t in ("articles", "texts", "clusters", "stories", "matches", "runs", "problems")
+        }
     for name, n in counts.items():
         click.echo(f"{name}: {n}")
     click.echo("groups by size: " + ", ".join(f"{s}: {n}" for s, n in sizes["clusters"]))
     click.echo("stories by size: " + ", ".join(f"{s}: {n}" for s, n in sizes["stories"]))
     if last:
-        click.echo(f"last run: #{last['id']} {last['started']} {last['status']}, {last['read']} read "
-                   f"in {last['seconds']} s")
+        click.echo(
+            f"last run: #{last['id']} {last['started']} {last['status']}, {last['read']} read "
+            f"in {last['seconds']} s"
+        )
     size = Path(db).stat().st_size
     click.echo(f"database: {db} ({size / 1e6:.1f} MB)")
 
 
 @cli.command()
 @db_option
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default="report.html",
-              show_default=True, help="The HTML file to write.")
-@click.option("--min-size", default=2, show_default=True, type=click.IntRange(1),
-              help="Only stories with at least this many articles.")
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(1),
-              help="At most this many stories, largest first (the page says how many were left out).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    default="report.html",
+    show_default=True,
+    help="The HTML file to write.",
+)
+@click.option(
+    "--min-size",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Only stories with at least this many articles.",
+)
+@click.option(
+    "--limit",
+    default=50,
+    show_default=True,
+    type=click.IntRange(1),
+    help="At most this many stories, largest first (the page says how many were left out).",
+)
 @click.option("--story", "story_id", type=int, default=None, help="Only this story.")
 def report(db: str, output: str, min_size: int, limit: int, story_id: int | None) -> None:
     """Write the stories as one self-contained HTML page: canonical and why, every member with
@@ -516,14 +661,21 @@ def report(db: str, output: str, min_size: int, limit: int, story_id: int | None
         page = render(content)
     Path(output).write_text(page, encoding="utf-8")
     left = f", {content.left_out} left out" if content.left_out else ""
-    click.echo(f"wrote {output}: {_plural(len(content.stories), 'story')}{left}, "
-               f"{len(page.encode('utf-8')) / 1e3:,.0f} kB")
+    click.echo(
+        f"wrote {output}: {_plural(len(content.stories), 'story')}{left}, "
+        f"{len(page.encode('utf-8')) / 1e3:,.0f} kB"
+    )
 
 
 @cli.command("datasette-metadata")
 @db_option
-@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
-              help="Output file (default: stdout).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="Output file (default: stdout).",
+)
 def datasette_metadata(db: str, output: TextIO) -> None:
     """Write Datasette metadata describing the tables and columns of --db: serve it with
     `datasette DB --metadata FILE`."""
@@ -558,11 +710,23 @@ def extract(paths: tuple[str, ...]) -> None:
                 click.echo(f"warning: {where}: {record.reason}", err=True)
                 continue
             x = extractor.extract(record)
-            click.echo(json.dumps({
-                "id": record.id, "path": record.path, "title": x.title, "body": x.body,
-                "published": x.published, "source": x.source, "attribution": list(x.attribution),
-                "dateline": x.dateline, "byline": x.byline, "method": x.method,
-            }, ensure_ascii=False))
+            click.echo(
+                json.dumps(
+                    {
+                        "id": record.id,
+                        "path": record.path,
+                        "title": x.title,
+                        "body": x.body,
+                        "published": x.published,
+                        "source": x.source,
+                        "attribution": list(x.attribution),
+                        "dateline": x.dateline,
+                        "byline": x.byline,
+                        "method": x.method,
+                    },
+                    ensure_ascii=False,
+                )
+            )
 
 
 if __name__ == "__main__":  # pragma: no cover

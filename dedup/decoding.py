@@ -25,23 +25,73 @@ _META_CHARSET = re.compile(
 )
 # WHATWG: these labels mean windows-1252; codecs that are not page encodings are refused.
 _LATIN1_LABELS = frozenset({"iso8859-1", "ascii", "cp1252"})
-_LATIN_FAMILY = frozenset(("cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "cp1257",
-                           "iso8859_4", "iso8859_13", "cp1254", "iso8859_9", "iso8859_10",
-                           "iso8859_14", "iso8859_16"))
+_LATIN_FAMILY = frozenset(
+    (
+        "cp1252",
+        "latin_1",
+        "iso8859_15",
+        "cp1250",
+        "iso8859_2",
+        "cp1257",
+        "iso8859_4",
+        "iso8859_13",
+        "cp1254",
+        "iso8859_9",
+        "iso8859_10",
+        "iso8859_14",
+        "iso8859_16",
+    )
+)
 # The legacy encodings of the WHATWG Encoding Standard, the ones pages are written in (left
 # out: DOS and Mac code pages, which charset-normalizer otherwise picks for English text
 # with a few bullets and quotes).
 WEB_ENCODINGS = (
-    "cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258",
-    "cp874", "iso8859_2", "iso8859_4", "iso8859_5", "iso8859_6", "iso8859_7", "iso8859_8",
-    "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16", "koi8_r", "koi8_u",
-    "gb18030", "gbk", "big5", "euc_jp", "iso2022_jp", "shift_jis", "euc_kr",
+    "cp1252",
+    "cp1250",
+    "cp1251",
+    "cp1253",
+    "cp1254",
+    "cp1255",
+    "cp1256",
+    "cp1257",
+    "cp1258",
+    "cp874",
+    "iso8859_2",
+    "iso8859_4",
+    "iso8859_5",
+    "iso8859_6",
+    "iso8859_7",
+    "iso8859_8",
+    "iso8859_10",
+    "iso8859_13",
+    "iso8859_14",
+    "iso8859_15",
+    "iso8859_16",
+    "koi8_r",
+    "koi8_u",
+    "gb18030",
+    "gbk",
+    "big5",
+    "euc_jp",
+    "iso2022_jp",
+    "shift_jis",
+    "euc_kr",
 )
 _MAX_CHAOS = 0.2  # charset-normalizer's mess ratio above which the bytes are not text
 _SURE_BYTES = 16  # non-ASCII bytes below which a guess is a guess (and says so)
 _HIGH = bytes(range(0x80, 0x100))
-_NOT_PAGE_CODECS = ("utf-8", "utf-16", "utf-32", "utf-7", "unicode", "raw-unicode", "punycode",
-                    "idna", "undefined", "charmap")
+_NOT_PAGE_CODECS = (
+    "utf-8",
+    "utf-16",
+    "utf-32",
+    "utf-7",
+    "unicode",
+    "raw-unicode",
+    "punycode",
+    "idna",
+    "undefined",
+    "charmap",
+)
 
 
 def decode(data: bytes, *, html: bool) -> tuple[str | None, str | None, str]:
@@ -49,13 +99,18 @@ def decode(data: bytes, *, html: bool) -> tuple[str | None, str | None, str]:
     otherwise, None when there is nothing to say) and the encoding it was read in."""
     if not data:
         return None, "empty file, skipped", "utf-8"
-    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) and not data.startswith(
-            codecs.BOM_UTF32_LE):
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) and not data.startswith(codecs.BOM_UTF32_LE):
         try:
             return (*_non_blank(data.decode("utf-16")), "utf-16")
         except UnicodeDecodeError:
-            return None, ("starts with a UTF-16 byte-order mark but is not valid UTF-16 "
-                          "(re-save it as UTF-8), skipped"), "utf-16"
+            return (
+                None,
+                (
+                    "starts with a UTF-16 byte-order mark but is not valid UTF-16 "
+                    "(re-save it as UTF-8), skipped"
+                ),
+                "utf-16",
+            )
     binary = binary_reason(data)
     if binary is not None:
         return None, f"{binary}, skipped", "binary"
@@ -81,15 +136,21 @@ def _decode_8bit(data: bytes, *, html: bool) -> tuple[str | None, str | None, st
     guess = _legacy(data)
     if guess is not None:
         legacy, encoding, sure = guess
-        note = None if sure else (f"not UTF-8; read as {encoding}, a guess (re-save it as "
-                                  "UTF-8 to be sure)")
+        note = None if sure else (f"not UTF-8; read as {encoding}, a guess (re-save it as UTF-8 to be sure)")
         return legacy, note, encoding
     share = 100 * bad / len(data)
     also = f" nor in its declared charset {declared!r}" if declared else ""
-    hint = "re-save it as UTF-8" + (", or declare its charset in <meta charset>"
-                                    if html and not declared else "")
-    return None, (f"not valid UTF-8{also}, nor text in any encoding recognised ({bad:,} of "
-                  f"{len(data):,} bytes invalid, {share:.0f} %; {hint}), skipped"), "unknown"
+    hint = "re-save it as UTF-8" + (
+        ", or declare its charset in <meta charset>" if html and not declared else ""
+    )
+    return (
+        None,
+        (
+            f"not valid UTF-8{also}, nor text in any encoding recognised ({bad:,} of "
+            f"{len(data):,} bytes invalid, {share:.0f} %; {hint}), skipped"
+        ),
+        "unknown",
+    )
 
 
 def _legacy(data: bytes) -> tuple[str, str, bool] | None:
@@ -141,8 +202,10 @@ def decode_utf8(data: bytes) -> tuple[str, int]:
 
 
 def replaced(bad: int, total: int) -> str:
-    return (f"not valid UTF-8: {bad:,} invalid byte{'s' if bad > 1 else ''} of {total:,} "
-            "replaced with U+FFFD; article kept (re-save the file as UTF-8 to fix it)")
+    return (
+        f"not valid UTF-8: {bad:,} invalid byte{'s' if bad > 1 else ''} of {total:,} "
+        "replaced with U+FFFD; article kept (re-save the file as UTF-8 to fix it)"
+    )
 
 
 def _declared_charset(data: bytes) -> str | None:

@@ -54,12 +54,18 @@ def explain(
     if ra[6] and rb[6]:
         story = compare(decode_features(ra[6]), decode_features(rb[6]), story_params)
     return Explanation(
-        story=story, story_verdict=story is not None and same_story(story, story_params),
-        a=a, b=b, same_text=ra[0] == rb[0],
+        story=story,
+        story_verdict=story is not None and same_story(story, story_params),
+        a=a,
+        b=b,
+        same_text=ra[0] == rb[0],
         jaccard_estimate=round(estimate_jaccard(sig_a, sig_b), 4),
-        jaccard=round(o.jaccard, 4), a_in_b=round(o.a_in_b, 4), b_in_a=round(o.b_in_a, 4),
+        jaccard=round(o.jaccard, 4),
+        a_in_b=round(o.a_in_b, 4),
+        b_in_a=round(o.b_in_a, 4),
         near_copy=is_near_copy(o, params.jaccard_threshold, params.containment_threshold),
-        same_copy_group=ra[1] == rb[1], same_story=ra[2] == rb[2],
+        same_copy_group=ra[1] == rb[1],
+        same_story=ra[2] == rb[2],
         recorded=recorded,
         passages=shared_passages(ra[3], set_b, params.shingle_size, max_passages),
     )

@@ -25,10 +25,23 @@ from dedup.store import Store, queries
 from dedup.verify import overlap
 
 FIELDS = (
-    "id", "path", "title", "source", "url", "published", "copy", "story",
-    "is_canonical", "canonical", "relation", "similarity",
-    "copy_canonical", "copy_relation", "copy_similarity",
+    "id",
+    "path",
+    "title",
+    "source",
+    "url",
+    "published",
+    "copy",
+    "story",
+    "is_canonical",
+    "canonical",
+    "relation",
+    "similarity",
+    "copy_canonical",
+    "copy_relation",
+    "copy_similarity",
 )
+
 
 def export_records(
     store: Store, shingles: Callable[[int], npt.NDArray[np.uint32]]
@@ -63,10 +76,19 @@ def export_records(
         else:
             copy_relation, copy_similarity = "near", similar(row["copy_canonical_text"])
         yield {
-            "id": row["id"], "path": row["path"], "title": row["title"],
-            "source": row["source"], "url": row["url"], "published": row["published"],
-            "copy": row["copy"], "story": row["story"], "is_canonical": is_canonical,
-            "canonical": row["canonical"], "relation": relation, "similarity": similarity,
-            "copy_canonical": row["copy_canonical"], "copy_relation": copy_relation,
+            "id": row["id"],
+            "path": row["path"],
+            "title": row["title"],
+            "source": row["source"],
+            "url": row["url"],
+            "published": row["published"],
+            "copy": row["copy"],
+            "story": row["story"],
+            "is_canonical": is_canonical,
+            "canonical": row["canonical"],
+            "relation": relation,
+            "similarity": similarity,
+            "copy_canonical": row["copy_canonical"],
+            "copy_relation": copy_relation,
             "copy_similarity": copy_similarity,
         }

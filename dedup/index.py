@@ -172,20 +172,19 @@ class Index:
             self.stories.load_link(a_text, b_text, COPY_LINK if relation == "near" else float(score or 0))
         self.stories.settle()
         for aid, tid, words, published, attribution, content_hash, copy in self.store.articles():
-            member = Member(aid, tid, words, parse_published(published),
-                            tuple(json.loads(attribution or "[]")))
+            member = Member(
+                aid, tid, words, parse_published(published), tuple(json.loads(attribution or "[]"))
+            )
             self._articles[aid] = _Art(tid, content_hash, member)
             arts = self._text_articles.setdefault(tid, [])
             if not arts:
                 self.clusters.load(tid, copy)
             arts.append(aid)
         self._canonical: dict[int, Choice] = {
-            cid: Choice(canon, reason)
-            for cid, canon, reason in self.store.canonicals("clusters")
+            cid: Choice(canon, reason) for cid, canon, reason in self.store.canonicals("clusters")
         }
         self._story_canonical: dict[int, Choice] = {
-            sid: Choice(canon, reason)
-            for sid, canon, reason in self.store.canonicals("stories")
+            sid: Choice(canon, reason) for sid, canon, reason in self.store.canonicals("stories")
         }
 
     # -- runs ------------------------------------------------------------------------------
@@ -203,8 +202,7 @@ class Index:
     def end_run(self, counts: dict[str, Any], status: str = "completed") -> None:
         if self._run is None:
             return
-        allowed = {"read", "skipped", "new", "exact", "near", "story", "unchanged", "removed",
-                   "seconds"}
+        allowed = {"read", "skipped", "new", "exact", "near", "story", "unchanged", "removed", "seconds"}
         fields = {k: v for k, v in counts.items() if k in allowed}
         fields["clusters"] = len(self.clusters)
         fields["stories"] = len(self.stories)
@@ -231,12 +229,17 @@ class Index:
         if not isinstance(article, Article):
             raise ArticleError(f"the index takes dedup.Article records, got {type(article).__name__}")
         limit = self.params.max_text_chars
-        cut = {name: value[:limit] for name in ("text", "html")
-               if (value := getattr(article, name)) is not None and len(value) > limit}
+        cut = {
+            name: value[:limit]
+            for name in ("text", "html")
+            if (value := getattr(article, name)) is not None and len(value) > limit
+        }
         if not cut:
             return article
-        notes = tuple(f"{name} cut from {len(getattr(article, name)):,} to {limit:,} characters "
-                      "(max_text_chars)" for name in cut)
+        notes = tuple(
+            f"{name} cut from {len(getattr(article, name)):,} to {limit:,} characters (max_text_chars)"
+            for name in cut
+        )
         return dataclasses.replace(article, **cut, notes=article.notes + notes)
 
     def _admitted(self, articles: Iterable[Article]) -> Iterator[Article | Skipped]:
@@ -295,9 +298,7 @@ class Index:
             return
         from dedup.workers import prepare_in_pool
 
-        yield from prepare_in_pool(
-            self.params, self.story_params, articles, workers, self._is_unchanged
-        )
+        yield from prepare_in_pool(self.params, self.story_params, articles, workers, self._is_unchanged)
 
     def _is_unchanged(self, article: Article) -> bool:
         known = self._articles.get(article.id)
@@ -363,12 +364,20 @@ class Index:
         timings["shingle"] += s
         timings["sketch"] += k
         timings["story"] += st
-        return Decision(aid, status, cluster, story, choice.canonical, choice.reason, matches,
-                        story_choice.canonical, story_choice.reason, p.article.notes)
+        return Decision(
+            aid,
+            status,
+            cluster,
+            story,
+            choice.canonical,
+            choice.reason,
+            matches,
+            story_choice.canonical,
+            story_choice.reason,
+            p.article.notes,
+        )
 
-    def _story(
-        self, p: Prepared, text: int, copies: list[int]
-    ) -> tuple[tuple[Match, ...], set[int]]:
+    def _story(self, p: Prepared, text: int, copies: list[int]) -> tuple[tuple[Match, ...], set[int]]:
         """Put a new text in its story: links found, and the stories whose members changed."""
         assert p.story is not None
         t0 = time.perf_counter()
@@ -381,8 +390,18 @@ class Index:
         rows, out = [], []
         for other, evidence in links:
             rep = self._text_articles[other][0]
-            rows.append((p.article.id, rep, text, other, "story", round(evidence.score, 4),
-                         evidence_json(evidence), self._run))
+            rows.append(
+                (
+                    p.article.id,
+                    rep,
+                    text,
+                    other,
+                    "story",
+                    round(evidence.score, 4),
+                    evidence_json(evidence),
+                    self._run,
+                )
+            )
             out.append(Match(rep, 0.0, 0.0, "story", round(evidence.score, 4)))
         self.store.record_story_links(rows)
         self.timings["store"] += time.perf_counter() - t1
@@ -412,8 +431,7 @@ class Index:
         members = [self._articles[a].member for t in texts for a in self._text_articles[t]]
         choice = choose(members, self.copies.contains)
         self.timings["cluster"] += time.perf_counter() - t0
-        self.store.upsert_story(story, choice.canonical, choice.reason, len(members), len(texts),
-                                self._run)
+        self.store.upsert_story(story, choice.canonical, choice.reason, len(members), len(texts), self._run)
         self._story_canonical[story] = choice
         return choice
 
@@ -431,14 +449,22 @@ class Index:
         t0 = time.perf_counter()
         assert p.story_row is not None
         self.store.insert_text(
-            (text, p.body_hash, p.words, int(p.shingles.size), p.extracted.body,
-             p.signature.tobytes(), p.lead.tobytes(), p.shingles.tobytes(), p.story_row))
+            (
+                text,
+                p.body_hash,
+                p.words,
+                int(p.shingles.size),
+                p.extracted.body,
+                p.signature.tobytes(),
+                p.lead.tobytes(),
+                p.shingles.tobytes(),
+                p.story_row,
+            )
+        )
         self.timings["store"] += time.perf_counter() - t0
         return text
 
-    def _insert_article(
-        self, p: Prepared, text: int, cluster: int, story: int, status: str
-    ) -> None:
+    def _insert_article(self, p: Prepared, text: int, cluster: int, story: int, status: str) -> None:
         a, x = p.article, p.extracted
         published = x.published or a.published
         member = Member(a.id, text, p.words, parse_published(published), x.attribution)
@@ -446,16 +472,32 @@ class Index:
         self._text_articles.setdefault(text, []).append(a.id)
         t0 = time.perf_counter()
         self.store.insert_article(
-            (a.id, a.path, x.title or a.title, x.source or a.source, a.url, published,
-             json.dumps(list(x.attribution)), x.dateline, x.byline, x.method, text,
-             p.body_hash, p.words, cluster, story, status, p.content_hash,
-             a.origin, self._run, a.encoding),
+            (
+                a.id,
+                a.path,
+                x.title or a.title,
+                x.source or a.source,
+                a.url,
+                published,
+                json.dumps(list(x.attribution)),
+                x.dateline,
+                x.byline,
+                x.method,
+                text,
+                p.body_hash,
+                p.words,
+                cluster,
+                story,
+                status,
+                p.content_hash,
+                a.origin,
+                self._run,
+                a.encoding,
+            ),
         )
         self.timings["store"] += time.perf_counter() - t0
 
-    def _record_matches(
-        self, aid: str, text: int, verified: list[tuple[int, Overlap]]
-    ) -> tuple[Match, ...]:
+    def _record_matches(self, aid: str, text: int, verified: list[tuple[int, Overlap]]) -> tuple[Match, ...]:
         if not verified:
             return ()
         t0 = time.perf_counter()
@@ -529,8 +571,9 @@ class Index:
         choice = choose(members, self.copies.contains)
         self.timings["cluster"] += time.perf_counter() - t0
         t1 = time.perf_counter()
-        self.store.upsert_cluster(cluster, choice.canonical, choice.reason, len(members), len(texts),
-                                  self._run)
+        self.store.upsert_cluster(
+            cluster, choice.canonical, choice.reason, len(members), len(texts), self._run
+        )
         self.timings["store"] += time.perf_counter() - t1
         self._canonical[cluster] = choice
         return choice
@@ -556,8 +599,10 @@ class Index:
         verified, _ = self._candidates(p)
         if verified:
             matches = sorted(
-                (Match(self._text_articles[c][0], round(o.jaccard, 4), round(o.containment, 4),
-                       "near") for c, o in verified),
+                (
+                    Match(self._text_articles[c][0], round(o.jaccard, 4), round(o.containment, 4), "near")
+                    for c, o in verified
+                ),
                 key=lambda m: (-m.jaccard, -m.containment, m.id),
             )
             oldest = min(verified, key=lambda v: self.clusters.cluster(v[0]))[0]
@@ -567,19 +612,39 @@ class Index:
         if not links:
             return Decision(article.id, "new", None, None, None, "nothing like it indexed")
         links.sort(key=lambda link: (-link[1].score, link[0]))
-        related = tuple(Match(self._text_articles[t][0], 0.0, 0.0, "story", round(e.score, 4))
-                        for t, e in links[:_MAX_MATCHES])
+        related = tuple(
+            Match(self._text_articles[t][0], 0.0, 0.0, "story", round(e.score, 4))
+            for t, e in links[:_MAX_MATCHES]
+        )
         story = min(self.stories.label[t] for t, _ in links)
         choice = self._story_canonical[story]
-        return Decision(article.id, "story", None, story, None, "no copy indexed", related,
-                        choice.canonical, choice.reason)
+        return Decision(
+            article.id,
+            "story",
+            None,
+            story,
+            None,
+            "no copy indexed",
+            related,
+            choice.canonical,
+            choice.reason,
+        )
 
     def _would_join(self, aid: str, status: str, text: int, matches: tuple[Match, ...]) -> Decision:
         cluster = self.clusters.cluster(text)
         story = self.stories.label[text]
         choice, story_choice = self._canonical[cluster], self._story_canonical[story]
-        return Decision(aid, status, cluster, story, choice.canonical, choice.reason, matches,
-                        story_choice.canonical, story_choice.reason)
+        return Decision(
+            aid,
+            status,
+            cluster,
+            story,
+            choice.canonical,
+            choice.reason,
+            matches,
+            story_choice.canonical,
+            story_choice.reason,
+        )
 
     def export(self) -> Iterator[dict[str, Any]]:
         """One record per article: its copy group, story, canonical, relation and similarity."""
@@ -599,8 +664,18 @@ class Index:
         story = self.stories.label[info.text]
         choice = self._canonical[cluster]
         story_choice = self._story_canonical[story]
-        return Decision(aid, status, cluster, story, choice.canonical, choice.reason, (),
-                        story_choice.canonical, story_choice.reason, warnings)
+        return Decision(
+            aid,
+            status,
+            cluster,
+            story,
+            choice.canonical,
+            choice.reason,
+            (),
+            story_choice.canonical,
+            story_choice.reason,
+            warnings,
+        )
 
     # -- transactions ---------------------------------------------------------------------
 

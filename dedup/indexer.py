@@ -103,7 +103,10 @@ def source_bytes(paths: Iterable[str]) -> int | None:
 
 class _Run:
     def __init__(
-        self, index: Index, paths: list[str], stdin: BinaryIO | None,
+        self,
+        index: Index,
+        paths: list[str],
+        stdin: BinaryIO | None,
         on_problem: Callable[[Problem], None] | None,
         on_bytes: Callable[[int], None] | None = None,
     ) -> None:
@@ -147,7 +150,10 @@ class _Run:
             setattr(self.summary, decision.status, getattr(self.summary, decision.status) + 1)
 
     def execute(
-        self, workers: int, batch_size: int, on_decision: Callable[[Decision | Skipped], None] | None,
+        self,
+        workers: int,
+        batch_size: int,
+        on_decision: Callable[[Decision | Skipped], None] | None,
         prune_missing: bool = False,
     ) -> RunSummary:
         started = time.perf_counter()
@@ -182,8 +188,7 @@ class _Run:
             summary.clusters = len(index.clusters)
             summary.stories = len(index.stories)
             summary.timings = {"read": self.read_seconds, **index.timings}
-            index.store.record_problems(
-                summary.run, [(p.source, p.line, p.reason) for p in summary.problems])
+            index.store.record_problems(summary.run, [(p.source, p.line, p.reason) for p in summary.problems])
             index.end_run(summary.counts(), status)
         return summary
 
@@ -219,8 +224,13 @@ class _Run:
                     record = next(records, None)
                 except Exception as e:  # a bug in reading: this file only, never the run
                     log.exception("%s: reading failed", item.display)
-                    self.problem(Problem(item.display, f"could not be read ({type(e).__name__}: "
-                                         f"{e}); the rest of it skipped, to be read again"))
+                    self.problem(
+                        Problem(
+                            item.display,
+                            f"could not be read ({type(e).__name__}: "
+                            f"{e}); the rest of it skipped, to be read again",
+                        )
+                    )
                     broken = True
                     break
                 finally:
@@ -233,17 +243,21 @@ class _Run:
                 first = self.seen.setdefault(record.id, item.display)
                 if record.id in ids or first != item.display:
                     where = "" if first == item.display else f" (first read from {first})"
-                    self.problem(Problem(
-                        item.display, f"duplicate id {record.id!r}{where}: the later record "
-                        "replaces the earlier one", line=None, skipped=False))
+                    self.problem(
+                        Problem(
+                            item.display,
+                            f"duplicate id {record.id!r}{where}: the later record replaces the earlier one",
+                            line=None,
+                            skipped=False,
+                        )
+                    )
                 ids.add(record.id)
                 self.summary.read += 1
                 self.position += 1
                 self.marks.append((self.position, stream.bytes_read - reported))
                 reported = stream.bytes_read
                 # Its notes are problems reported by the source already (with the line).
-                yield dataclasses.replace(record, origin=None if item.key == "-" else item.key,
-                                          notes=())
+                yield dataclasses.replace(record, origin=None if item.key == "-" else item.key, notes=())
             digest = stream.hexdigest()
             self.marks.append((self.position, max(stream.bytes_read, item.size) - reported))
         self.summary.files += 1
@@ -255,7 +269,8 @@ class _Run:
         roots = [os.path.realpath(p) for p in self.paths if p != "-"]
         store = self.index.store
         gone = [
-            key for key in store.file_keys()
+            key
+            for key in store.file_keys()
             if any(key == root or key.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
             and not os.path.lexists(key)
         ]
@@ -288,6 +303,10 @@ def _finish_files(index: Index, files: list[_Pending]) -> int:
             index.remove(aid)
         removed += len(gone)
     index.store.record_files(
-        [(p.source.key, p.source.display, p.source.size, p.source.mtime_ns, p.digest, len(p.ids))
-         for p in files], index.current_run)
+        [
+            (p.source.key, p.source.display, p.source.size, p.source.mtime_ns, p.digest, len(p.ids))
+            for p in files
+        ],
+        index.current_run,
+    )
     return removed

@@ -304,8 +304,9 @@ class KeyIndex:
             keep = np.ones(pairs.size, dtype=np.bool_)
             np.not_equal(pairs[1:], pairs[:-1], out=keep[1:])
             pairs = pairs[keep]
-        self._main.absorb((pairs >> _S32).astype(np.uint32),
-                          (pairs & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+        self._main.absorb(
+            (pairs >> _S32).astype(np.uint32), (pairs & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        )
         self._texts += len(texts)
 
     def remove(self, text: int, keys: Iterable[int]) -> None:
@@ -395,7 +396,11 @@ class BandIndex(KeyIndex):
     a text (see :class:`KeyIndex` for ``buffer``, ``middle`` and ``chunk``)."""
 
     def __init__(
-        self, bands: int, rows: int, buffer: int = 1 << 17, middle: int = 1 << 22,
+        self,
+        bands: int,
+        rows: int,
+        buffer: int = 1 << 17,
+        middle: int = 1 << 22,
         chunk: int = _CHUNK,
     ) -> None:
         super().__init__(buffer, middle, chunk)

@@ -117,8 +117,7 @@ def _unicode_space() -> npt.NDArray[np.bool_]:
 @cache
 def _basic_word() -> npt.NDArray[np.bool_]:
     """Basic-plane code point -> whether re's \\w matches it (alphanumeric or underscore)."""
-    return np.array([chr(c).isalnum() or c == _UNDERSCORE for c in range(_BMP_LAST + 1)],
-                    dtype=np.bool_)
+    return np.array([chr(c).isalnum() or c == _UNDERSCORE for c in range(_BMP_LAST + 1)], dtype=np.bool_)
 
 
 def _normalise_ascii(raw: bytes, table: npt.NDArray[np.uint8]) -> str:

@@ -39,9 +39,7 @@ class Params:
     shingle_size: int = _sketch(5, "words per shingle")
     num_perm: int = _sketch(128, "MinHash permutations (datasketch affine32 scheme)")
     seed: int = _sketch(1, "seed of the MinHash permutations (datasketch's default)")
-    lead_shingles: int = _sketch(
-        64, "shingles in the lead sketch that finds truncated copies (containment)"
-    )
+    lead_shingles: int = _sketch(64, "shingles in the lead sketch that finds truncated copies (containment)")
     bands: int = _sketch(42, "LSH bands over the signature (full body and lead alike)")
     rows: int = _sketch(3, "signature rows per LSH band")
     jaccard_threshold: float = _decision(0.5, "near copy when shingle Jaccard is at least this")
@@ -126,8 +124,10 @@ def tuned(params: P, tune: Mapping[str, Any], others: tuple[type, ...] = ()) -> 
         if field_ is None:
             continue
         if field_.metadata.get("sketch"):
-            raise ConfigMismatch(f"{name} decides what is stored; it is set when an index is "
-                                 "created (Index.open(params=...)), not tuned")
+            raise ConfigMismatch(
+                f"{name} decides what is stored; it is set when an index is "
+                "created (Index.open(params=...)), not tuned"
+            )
         changes[name] = value
     try:
         return dataclasses.replace(params, **changes)  # type: ignore[type-var]

@@ -93,8 +93,11 @@ class Preparer:
         for article in articles:
             t0 = time.perf_counter()
             x = _guard(article, self.extractor.extract, article)
-            out.append(x if isinstance(x, ArticleError) else
-                       _guard(article, self._hashed, article, x, time.perf_counter() - t0))
+            out.append(
+                x
+                if isinstance(x, ArticleError)
+                else _guard(article, self._hashed, article, x, time.perf_counter() - t0)
+            )
         for stage in (self._signatures, self._features):
             for i, p in enumerate(out):
                 if isinstance(p, Prepared):
@@ -137,7 +140,9 @@ class Preparer:
         t0 = time.perf_counter()
         a, x = prepared.article, prepared.extracted
         prepared.story = story_features(
-            x.title or a.title, x.body, parse_published(x.published or a.published),
+            x.title or a.title,
+            x.body,
+            parse_published(x.published or a.published),
             self.story_params,
         )
         # Encoded here, in the worker when there are workers, not in the indexing process.

@@ -21,7 +21,11 @@ logger = logging.getLogger(__name__)
 Kind: TypeAlias = Literal["text", "html", "json", "jsonl"]
 
 _SUFFIXES: dict[str, Kind] = {
-    ".txt": "text", ".html": "html", ".htm": "html", ".json": "json", ".jsonl": "jsonl",
+    ".txt": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
 }
 SUPPORTED = ".txt, .html, .htm, .json or .jsonl, each optionally .gz"
 
@@ -69,8 +73,9 @@ class ScanStats:
     not_regular: int = 0  # FIFOs, sockets, devices inside folders
 
 
-STDIN = SourceFile(key="-", path=None, display="-", rel="-", kind="jsonl", compressed=False,
-                   size=0, mtime_ns=0)
+STDIN = SourceFile(
+    key="-", path=None, display="-", rel="-", kind="jsonl", compressed=False, size=0, mtime_ns=0
+)
 """Standard input: JSON lines (gzip is recognised by its magic bytes)."""
 
 
@@ -86,8 +91,11 @@ def kind_of(name: str) -> tuple[Kind, bool] | None:
 
 # --------------------------------------------------------------------------- scanning
 
-def scan(paths: Iterable[str | Path], stats: ScanStats | None = None,
-         ) -> Iterator[SourceFile | Problem]:
+
+def scan(
+    paths: Iterable[str | Path],
+    stats: ScanStats | None = None,
+) -> Iterator[SourceFile | Problem]:
     """The files to read under ``paths``, in the order given; each folder sorted by rel path.
 
     Folders are walked recursively (component by component, so a folder's files stay
@@ -153,18 +161,25 @@ class _Walker:
         found = kind_of(name)
         if found is None:
             suffix = Path(name).suffix or "no extension"
-            yield Problem(display, f"unsupported file type ({suffix}); dedup reads {SUPPORTED}"
-                          " (use - for JSON lines on standard input), skipped")
+            yield Problem(
+                display,
+                f"unsupported file type ({suffix}); dedup reads {SUPPORTED}"
+                " (use - for JSON lines on standard input), skipped",
+            )
             return
         yield from self._file(real, name, display, st, found, None)
 
-    def _folder(self, real_dir: str, rel: tuple[str, ...], display_dir: str, st: os.stat_result,
-                links: list[_Link]) -> Iterator[SourceFile | Problem]:
+    def _folder(
+        self, real_dir: str, rel: tuple[str, ...], display_dir: str, st: os.stat_result, links: list[_Link]
+    ) -> Iterator[SourceFile | Problem]:
         ident = (st.st_dev, st.st_ino)
         if ident in self.inodes:
             self.stats.symlink_loops += 1
-            yield Problem(display_dir, "a link to a folder already read (a loop, or a second "
-                          "route to it), not followed", skipped=False)
+            yield Problem(
+                display_dir,
+                "a link to a folder already read (a loop, or a second route to it), not followed",
+                skipped=False,
+            )
             return
         self.inodes.add(ident)
         try:
@@ -187,8 +202,9 @@ class _Walker:
                 continue
             yield from self._entry(entry.path, (*rel, name), display, links, followed=False)
 
-    def _entry(self, path: str, rel: tuple[str, ...], display: str, links: list[_Link],
-               followed: bool) -> Iterator[SourceFile | Problem]:
+    def _entry(
+        self, path: str, rel: tuple[str, ...], display: str, links: list[_Link], followed: bool
+    ) -> Iterator[SourceFile | Problem]:
         """One folder entry (a link's target when ``followed``): folder, file or neither."""
         name = rel[-1]
         try:
@@ -208,8 +224,15 @@ class _Walker:
             return
         yield from self._file(real, "/".join(rel), display, st, found, real if followed else None)
 
-    def _file(self, real: str, rel: str, display: str, st: os.stat_result,
-              found: tuple[Kind, bool], target: str | None) -> Iterator[SourceFile | Problem]:
+    def _file(
+        self,
+        real: str,
+        rel: str,
+        display: str,
+        st: os.stat_result,
+        found: tuple[Kind, bool],
+        target: str | None,
+    ) -> Iterator[SourceFile | Problem]:
         if not stat.S_ISREG(st.st_mode):
             self.stats.not_regular += 1
             yield Problem(display, f"not a regular file ({_file_type(st.st_mode)}), skipped")
@@ -219,21 +242,34 @@ class _Walker:
             if target is not None:
                 reason = f"a link to {target}, which is read under its own name; not read twice"
             else:
-                reason = ("a file already read under another name (a hard link, or named twice); "
-                          "not read twice")
+                reason = (
+                    "a file already read under another name (a hard link, or named twice); not read twice"
+                )
             yield Problem(display, reason, skipped=False)
             return
         self.inodes.add(ident)
         if not os.access(real, os.R_OK):
             yield Problem(display, "permission denied (check its permissions), skipped")
             return
-        yield SourceFile(key=real, path=Path(real), display=display, rel=rel, kind=found[0],
-                         compressed=found[1], size=st.st_size, mtime_ns=st.st_mtime_ns)
+        yield SourceFile(
+            key=real,
+            path=Path(real),
+            display=display,
+            rel=rel,
+            kind=found[0],
+            compressed=found[1],
+            size=st.st_size,
+            mtime_ns=st.st_mtime_ns,
+        )
 
 
 def _file_type(mode: int) -> str:
-    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
-                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
         if test(mode):
             return name
     return "not a file"

@@ -182,8 +182,15 @@ class _Fingerprints:
             self._add(raw, starts, ends, fp, hashes, np.flatnonzero(missing))
         return hashes
 
-    def _add(self, raw: bytes, starts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp],
-             fp: U64, hashes: U64, missing: npt.NDArray[np.intp]) -> None:
+    def _add(
+        self,
+        raw: bytes,
+        starts: npt.NDArray[np.intp],
+        ends: npt.NDArray[np.intp],
+        fp: U64,
+        hashes: U64,
+        missing: npt.NDArray[np.intp],
+    ) -> None:
         new: dict[int, int] = {}
         for i in missing.tolist():
             key = int(fp[i])

@@ -148,6 +148,7 @@ def problem_from_error(source: SourceFile, error: OSError) -> Problem:
 
 # --------------------------------------------------------------------------- parsing
 
+
 def parse(source: SourceFile, data: bytes) -> Items:
     """The articles (and problems) in the raw bytes of ``source``: gunzip, decode, make records."""
     return parse_stream(source, io.BytesIO(data))
@@ -181,9 +182,7 @@ class _Progress:
     compressed: bool = False
 
 
-_Reader: TypeAlias = Callable[
-    [SourceFile, _Body, _Progress], Iterator[Article | Problem]
-]
+_Reader: TypeAlias = Callable[[SourceFile, _Body, _Progress], Iterator[Article | Problem]]
 
 
 def _run(source: SourceFile, stream: Stream, reader: _Reader) -> Items:
@@ -212,8 +211,10 @@ def _run(source: SourceFile, stream: Stream, reader: _Reader) -> Items:
 
 def _broken(source: SourceFile, progress: _Progress, reason: str) -> Problem:
     if progress.line:
-        reason = (f"{reason.removesuffix(', skipped')} after this line; the lines up to it "
-                  "were read, the rest skipped")
+        reason = (
+            f"{reason.removesuffix(', skipped')} after this line; the lines up to it "
+            "were read, the rest skipped"
+        )
     return Problem(source.display, reason, progress.line or None)
 
 
@@ -235,8 +236,11 @@ def _count_rest(stream: _Body) -> int:
     return total
 
 
-def _document(source: SourceFile, body: _Body, progress: _Progress,
-              ) -> Iterator[Article | Problem]:
+def _document(
+    source: SourceFile,
+    body: _Body,
+    progress: _Progress,
+) -> Iterator[Article | Problem]:
     """A .txt, .html or .json file: read whole (up to its limit), decode, make records."""
     limit = MAX_JSON_BYTES if source.kind == "json" else MAX_ARTICLE_BYTES
     data = _read_up_to(body, limit + 1)
@@ -265,10 +269,10 @@ def _json_document(source: SourceFile, text: str) -> Iterator[Article | Problem]
     try:
         value = _loads(text)
     except json.JSONDecodeError as e:
-        hint = ("; if it holds one record a line, name it .jsonl" if e.msg == "Extra data"
-                else "")
-        yield Problem(source.display, f"not valid JSON ({e.msg}: line {e.lineno}, column "
-                      f"{e.colno}){hint}, skipped")
+        hint = "; if it holds one record a line, name it .jsonl" if e.msg == "Extra data" else ""
+        yield Problem(
+            source.display, f"not valid JSON ({e.msg}: line {e.lineno}, column {e.colno}){hint}, skipped"
+        )
         return
     except ValueError as e:
         yield Problem(source.display, f"not valid JSON ({e}), skipped")
@@ -281,12 +285,17 @@ def _json_document(source: SourceFile, text: str) -> Iterator[Article | Problem]
         for number, item in enumerate(value, 1):
             yield from _record(source, item, number)
     else:
-        yield Problem(source.display, "a .json file must hold an object or an array of objects,"
-                      f" found {_json_type(value)}, skipped")
+        yield Problem(
+            source.display,
+            f"a .json file must hold an object or an array of objects, found {_json_type(value)}, skipped",
+        )
 
 
-def _jsonl(source: SourceFile, body: _Body, progress: _Progress,
-           ) -> Iterator[Article | Problem]:
+def _jsonl(
+    source: SourceFile,
+    body: _Body,
+    progress: _Progress,
+) -> Iterator[Article | Problem]:
     """JSON lines, one record a line, read line by line (blank lines ignored)."""
     binary = binary_reason(body.peek(8192)[:8192])
     if binary is not None:
@@ -301,8 +310,11 @@ def _jsonl(source: SourceFile, body: _Body, progress: _Progress,
         progress.line = number
         if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
             size = _skip_line(body, len(line))
-            yield Problem(source.display, f"too large ({size:,} bytes, limit "
-                          f"{MAX_LINE_BYTES:,}; split the record), skipped", number)
+            yield Problem(
+                source.display,
+                f"too large ({size:,} bytes, limit {MAX_LINE_BYTES:,}; split the record), skipped",
+                number,
+            )
             blank = False
             continue
         line = (line.removeprefix(codecs.BOM_UTF8) if number == 1 else line).strip()
@@ -316,8 +328,11 @@ def _jsonl(source: SourceFile, body: _Body, progress: _Progress,
         elif not parsed_any:
             leading_errors += 1
             if leading_errors >= LEADING_ERRORS_LIMIT:
-                yield Problem(source.display, f"the first {leading_errors} records are not "
-                              "JSON: is it a JSON lines file? The rest is skipped")
+                yield Problem(
+                    source.display,
+                    f"the first {leading_errors} records are not "
+                    "JSON: is it a JSON lines file? The rest is skipped",
+                )
                 return
     if not number:
         yield Problem(source.display, "empty file, skipped")
@@ -328,13 +343,17 @@ def _jsonl(source: SourceFile, body: _Body, progress: _Progress,
 _INVALID = object()
 
 
-def _line_value(source: SourceFile, line: bytes, number: int,
-                ) -> Generator[Problem, None, object]:
+def _line_value(
+    source: SourceFile,
+    line: bytes,
+    number: int,
+) -> Generator[Problem, None, object]:
     """Yields the problems of one JSONL line; returns its JSON value, or _INVALID."""
     text, bad = decode_utf8(line)
     if bad > len(line) * REPLACEMENT_SHARE:
-        yield Problem(source.display, f"not valid UTF-8 ({bad:,} of "
-                      f"{len(line):,} bytes invalid), skipped", number)
+        yield Problem(
+            source.display, f"not valid UTF-8 ({bad:,} of {len(line):,} bytes invalid), skipped", number
+        )
         return _INVALID
     if bad:
         yield Problem(source.display, replaced(bad, len(line)), number, skipped=False)
@@ -366,15 +385,19 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value")
 
 
-def _record(source: SourceFile, value: object, number: int | None,
-            ) -> Iterator[Article | Problem]:
+def _record(
+    source: SourceFile,
+    value: object,
+    number: int | None,
+) -> Iterator[Article | Problem]:
     """One JSON record as an Article, or a Problem saying why not (warnings come first).
 
     ``number`` is the JSONL line, or the position in a JSON array; None for a lone object.
     """
     if not isinstance(value, dict):
-        yield Problem(source.display, "a record must be a JSON object, found "
-                      f"{_json_type(value)}, skipped", number)
+        yield Problem(
+            source.display, f"a record must be a JSON object, found {_json_type(value)}, skipped", number
+        )
         return
     reason, body = _id_problem(value.get("id")), _record_body(value)
     if reason is not None or isinstance(body, str):
@@ -386,13 +409,18 @@ def _record(source: SourceFile, value: object, number: int | None,
         item = value.get(name)
         if item is not None and not isinstance(item, str):
             extra[name] = item
-            yield Problem(source.display, f'"{name}" should be a string, found '
-                          f"{_json_type(item)}; kept in extra", number, skipped=False)
+            yield Problem(
+                source.display,
+                f'"{name}" should be a string, found {_json_type(item)}; kept in extra',
+                number,
+                skipped=False,
+            )
             item = None
         meta[name] = item or None
     # Article cleans what it can (lone surrogates, dates outside 1900-2100) and says so.
-    article = Article(id=str(value["id"]), text=body["text"], html=body["html"],
-                      path=source.rel, extra=extra, **meta)
+    article = Article(
+        id=str(value["id"]), text=body["text"], html=body["html"], path=source.rel, extra=extra, **meta
+    )
     for note in article.notes:
         yield Problem(source.display, note, number, skipped=False)
     yield article
@@ -433,8 +461,5 @@ def _json_type(value: object) -> str:
         return "null"
     if isinstance(value, bool):
         return "true/false"
-    names = {dict: "an object", list: "an array", str: "a string", int: "a number",
-             float: "a number"}
+    names = {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number"}
     return names.get(type(value), type(value).__name__)
-
-

@@ -62,8 +62,9 @@ class StoryTier:
         return len(set(self.label.values()))
 
     def members(self, story: int) -> list[int]:
-        return sorted(t for t in self._components.members(self._components.cluster(story))
-                      if self.label.get(t) == story)
+        return sorted(
+            t for t in self._components.members(self._components.cluster(story)) if self.label.get(t) == story
+        )
 
     # -- building --------------------------------------------------------------------------
 
@@ -189,8 +190,7 @@ _EVIDENCE_FIELDS = tuple(f.name for f in dataclasses.fields(StoryEvidence))
 def evidence_json(evidence: StoryEvidence) -> str:
     """The evidence of a story link, as stored in ``matches.evidence`` (its fields are
     numbers, strings and tuples of strings: JSON as they are)."""
-    return json.dumps({name: getattr(evidence, name) for name in _EVIDENCE_FIELDS},
-                      sort_keys=True)
+    return json.dumps({name: getattr(evidence, name) for name in _EVIDENCE_FIELDS}, sort_keys=True)
 
 
 def encode_features(feats: StoryFeatures) -> str:
@@ -213,4 +213,3 @@ def decode_features(raw: str) -> StoryFeatures:
             value = tuple(map(sys.intern, value) if f.name == "terms" else value)
         values[f.name] = value
     return StoryFeatures(**values)
-

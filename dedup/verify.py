@@ -43,7 +43,10 @@ def is_near_copy(o: Overlap, jaccard_threshold: float, containment_threshold: fl
 
 
 def plausible(
-    est_jaccard: float, size_a: int, size_b: int, jaccard_threshold: float,
+    est_jaccard: float,
+    size_a: int,
+    size_b: int,
+    jaccard_threshold: float,
     containment_threshold: float,
 ) -> bool:
     """Whether a MinHash estimate leaves a chance of passing verification.

@@ -66,6 +66,7 @@ def prepare_in_pool(
     per_task = max(1, chunk // (2 * workers))
 
     with ctx.Pool(workers, initializer=_init, initargs=(params, story_params)) as pool:
+
         def hand_out() -> bool:
             batch = list(islice(source, chunk))
             if batch:
@@ -74,8 +75,7 @@ def prepare_in_pool(
                 pending.append((batch, pool.map_async(_prepare_batch, tasks, chunksize=1)))
             return bool(batch)
 
-        pending: deque[tuple[list[Article | Skipped], MapResult[list[Prepared | Skipped | None]]]] = (
-            deque())
+        pending: deque[tuple[list[Article | Skipped], MapResult[list[Prepared | Skipped | None]]]] = deque()
         while len(pending) < ahead and hand_out():
             pass
         while pending:

@@ -22,24 +22,60 @@ from tests import textgen
 
 # Values of the wrong type for any field, and strings that are hard on text handling.
 WRONG_TYPES = st.one_of(
-    st.integers(), st.floats(allow_nan=True), st.booleans(), st.none(),
-    st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.booleans(),
+    st.none(),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
 )
 ODD_TEXT = st.one_of(
     st.text(max_size=40),
-    st.sampled_from([
-        "", " ", "\u200b\u200c\u200d", "\ud800", "a\udfffb", "\udc80\udcff", "😀" * 30,
-        "!?.,;:" * 20, "\x00\x01\x02", "\ufeff", "\u202e evil", "0" * 5000,
-    ]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\u200b\u200c\u200d",
+            "\ud800",
+            "a\udfffb",
+            "\udc80\udcff",
+            "😀" * 30,
+            "!?.,;:" * 20,
+            "\x00\x01\x02",
+            "\ufeff",
+            "\u202e evil",
+            "0" * 5000,
+        ]
+    ),
 )
-ODD_DATES = st.sampled_from([
-    "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "9999-12-31", "0001-01-01",
-    "1899-12-31", "2101-01-01", "2024-02-30", "2024-13-01", "not a date", "", "2024-09-13T25:00",
-    "+2024-09-13", "2024-09-13T10:00:00+24:00", "1970-01-01T00:00:00Z", "2024-09-13",
-])
+ODD_DATES = st.sampled_from(
+    [
+        "0001-01-01T00:00:00+05:00",
+        "9999-12-31T23:59:59-05:00",
+        "9999-12-31",
+        "0001-01-01",
+        "1899-12-31",
+        "2101-01-01",
+        "2024-02-30",
+        "2024-13-01",
+        "not a date",
+        "",
+        "2024-09-13T25:00",
+        "+2024-09-13",
+        "2024-09-13T10:00:00+24:00",
+        "1970-01-01T00:00:00Z",
+        "2024-09-13",
+    ]
+)
 ODD_IDS = st.one_of(
-    st.text(min_size=1, max_size=20), st.integers(), st.just(int("9" * 4000)), st.just("12345"),
-    st.just(12345), st.just("\ud800"), st.lists(st.integers(), max_size=2), st.booleans(),
+    st.text(min_size=1, max_size=20),
+    st.integers(),
+    st.just(int("9" * 4000)),
+    st.just("12345"),
+    st.just(12345),
+    st.just("\ud800"),
+    st.lists(st.integers(), max_size=2),
+    st.booleans(),
 )
 
 
@@ -50,8 +86,9 @@ def field_value(good: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
 
 def records() -> st.SearchStrategy[dict[str, object]]:
     """Article records with any mix of good, odd and wrongly typed fields."""
-    body = st.builds(lambda seed, n: textgen.article(random.Random(seed), n),
-                     st.integers(0, 10_000), st.integers(1, 120))
+    body = st.builds(
+        lambda seed, n: textgen.article(random.Random(seed), n), st.integers(0, 10_000), st.integers(1, 120)
+    )
     return st.fixed_dictionaries(
         {"id": ODD_IDS},
         optional={
@@ -135,8 +172,10 @@ def _records(root: Path, out: Folder, rng: random.Random) -> None:
         for line in lines:
             f.write(json.dumps(line) + "\n")
         # json.dumps writes lone surrogates as \\udXXX escapes, as broken feeds hold them.
-        f.write(json.dumps({"id": "r-sur", "text": textgen.article(rng, 200) + " \ud800",
-                            "title": "\udfff"}) + "\n")
+        f.write(
+            json.dumps({"id": "r-sur", "text": textgen.article(rng, 200) + " \ud800", "title": "\udfff"})
+            + "\n"
+        )
     for rid in ("r-old", "r-future", "r-far", "12345", "r-title", "r-sur", "9" * 4000):
         out.good.add(rid)
     out.named.add("feeds/records.jsonl")

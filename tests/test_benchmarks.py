@@ -24,13 +24,22 @@ from benchmarks.harness import measure, quality
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOORS = json.loads((ROOT / "benchmarks" / "floors.json").read_text(encoding="utf-8"))
-CONTRACT = ("size", "articles_per_s", "peak_rss_mb", "bytes_per_article", "add_p99_ms",
-            "copy_f1", "story_ari", "baseline", "speed_ratio", "memory_ratio")
+CONTRACT = (
+    "size",
+    "articles_per_s",
+    "peak_rss_mb",
+    "bytes_per_article",
+    "add_p99_ms",
+    "copy_f1",
+    "story_ari",
+    "baseline",
+    "speed_ratio",
+    "memory_ratio",
+)
 
 
 @pytest.fixture(scope="module")
-def feed(tmp_path_factory: pytest.TempPathFactory) -> tuple[FeedFiles, dict[str, Any],
-                                                              dict[str, Truth]]:
+def feed(tmp_path_factory: pytest.TempPathFactory) -> tuple[FeedFiles, dict[str, Any], dict[str, Truth]]:
     folder = tmp_path_factory.mktemp("feed")
     files, _ = write_feed(folder, 3000, seed=7)
     records = {r["id"]: r for r in read_articles(files.articles)}
@@ -49,8 +58,7 @@ def _heads(truth: dict[str, Truth]) -> dict[int, str]:
 def test_same_seed_same_feed_other_seed_other_feed(tmp_path: Path) -> None:
     def content(folder: Path, seed: int) -> tuple[bytes, bytes]:
         files, _ = write_feed(folder, 400, seed=seed)
-        return gzip.decompress(files.articles.read_bytes()), gzip.decompress(
-            files.truth.read_bytes())
+        return gzip.decompress(files.articles.read_bytes()), gzip.decompress(files.truth.read_bytes())
 
     first = content(tmp_path / "a", 11)
     assert first == content(tmp_path / "b", 11)
@@ -67,8 +75,7 @@ def test_folder_layout_holds_the_same_articles(tmp_path: Path) -> None:
     assert len(list(folder.articles.iterdir())) == 2  # folders of 1,000 files
 
 
-def test_records_have_the_contract_fields(feed: tuple[FeedFiles, dict[str, Any],
-                                                      dict[str, Truth]]) -> None:
+def test_records_have_the_contract_fields(feed: tuple[FeedFiles, dict[str, Any], dict[str, Truth]]) -> None:
     files, records, truth = feed
     assert len(records) == 3000 == len(truth)
     assert set(records) == set(truth)
@@ -82,8 +89,9 @@ def test_records_have_the_contract_fields(feed: tuple[FeedFiles, dict[str, Any],
     assert meta["articles_per_s"] > 0
 
 
-def test_truth_is_consistent_with_the_articles(feed: tuple[FeedFiles, dict[str, Any],
-                                                           dict[str, Truth]]) -> None:
+def test_truth_is_consistent_with_the_articles(
+    feed: tuple[FeedFiles, dict[str, Any], dict[str, Truth]],
+) -> None:
     _, records, truth = feed
     heads = _heads(truth)
     groups: dict[int, list[Truth]] = defaultdict(list)
@@ -140,8 +148,7 @@ def _check_copy(t: Truth, rec: dict[str, Any], orig: dict[str, Any]) -> None:
             assert len(rec["text"]) > len(orig["text"])
 
 
-def test_rewrites_share_facts_not_sentences(feed: tuple[FeedFiles, dict[str, Any],
-                                                        dict[str, Truth]]) -> None:
+def test_rewrites_share_facts_not_sentences(feed: tuple[FeedFiles, dict[str, Any], dict[str, Truth]]) -> None:
     _, records, truth = feed
     original = {t.story: i for i, t in truth.items() if t.variant == "original"}
     checked = 0
@@ -178,8 +185,7 @@ def test_variant_mix(feed: tuple[FeedFiles, dict[str, Any], dict[str, Truth]]) -
     assert max(cuts) > 0.8
 
 
-def test_stories_are_words_of_real_english(feed: tuple[FeedFiles, dict[str, Any],
-                                                       dict[str, Truth]]) -> None:
+def test_stories_are_words_of_real_english(feed: tuple[FeedFiles, dict[str, Any], dict[str, Truth]]) -> None:
     _, records, truth = feed
     words: Counter[str] = Counter()
     lengths = []
@@ -195,11 +201,11 @@ def test_stories_are_words_of_real_english(feed: tuple[FeedFiles, dict[str, Any]
 
 
 # ------------------------------------------------------------------------- quality glue
-def test_quality_of_the_truth_itself_is_perfect(feed: tuple[FeedFiles, dict[str, Any],
-                                                            dict[str, Truth]]) -> None:
+def test_quality_of_the_truth_itself_is_perfect(
+    feed: tuple[FeedFiles, dict[str, Any], dict[str, Truth]],
+) -> None:
     _, _, truth = feed
-    q = quality(truth, {i: t.group for i, t in truth.items()},
-                {i: t.story for i, t in truth.items()})
+    q = quality(truth, {i: t.group for i, t in truth.items()}, {i: t.story for i, t in truth.items()})
     assert q["copy_f1"] == 1.0
     assert q["story_ari"] == 1.0
     assert q["false_merge_pct"] == 0.0
@@ -208,7 +214,8 @@ def test_quality_of_the_truth_itself_is_perfect(feed: tuple[FeedFiles, dict[str,
 
 
 def test_quality_sees_false_merges_and_missed_copies(
-        feed: tuple[FeedFiles, dict[str, Any], dict[str, Truth]]) -> None:
+    feed: tuple[FeedFiles, dict[str, Any], dict[str, Truth]],
+) -> None:
     _, _, truth = feed
     lumped = quality(truth, dict.fromkeys(truth, 0), dict.fromkeys(truth, 0))
     assert lumped["false_merge_pct"] == 100.0
@@ -220,14 +227,12 @@ def test_quality_sees_false_merges_and_missed_copies(
     assert all(v == 0.0 for v in split["variant_recall"].values())
 
 
-def test_baseline_groups_exact_copies(feed: tuple[FeedFiles, dict[str, Any],
-                                                  dict[str, Truth]]) -> None:
+def test_baseline_groups_exact_copies(feed: tuple[FeedFiles, dict[str, Any], dict[str, Truth]]) -> None:
     files, _, truth = feed
     figures, clusters = run_baseline(files.articles, limit=600)
     assert figures["articles"] == 600 == len(clusters)
     heads = _heads(truth)
-    exact = [i for i in clusters if truth[i].variant == "exact"
-             and heads.get(truth[i].group) in clusters]
+    exact = [i for i in clusters if truth[i].variant == "exact" and heads.get(truth[i].group) in clusters]
     assert exact
     assert all(clusters[i] == clusters[heads[truth[i].group]] for i in exact)
 
@@ -261,19 +266,29 @@ def test_a_failing_child_reports_its_exit_code_and_error() -> None:
 
 # ------------------------------------------------------------------------- history
 def _record(**figures: Any) -> dict[str, Any]:
-    base = {"size": 1000, "seed": 1, "workers": 1, "articles_per_s": 1000.0,
-            "peak_rss_mb": 100.0, "copy_f1": 0.99, "timestamp": "t0"}
+    base = {
+        "size": 1000,
+        "seed": 1,
+        "workers": 1,
+        "articles_per_s": 1000.0,
+        "peak_rss_mb": 100.0,
+        "copy_f1": 0.99,
+        "timestamp": "t0",
+    }
     return {**base, **figures}
 
 
-@pytest.mark.parametrize(("key", "now", "flagged"), [
-    ("articles_per_s", 880.0, True),
-    ("articles_per_s", 950.0, False),
-    ("articles_per_s", 1500.0, False),
-    ("peak_rss_mb", 115.0, True),
-    ("peak_rss_mb", 80.0, False),
-    ("copy_f1", 0.85, True),
-])
+@pytest.mark.parametrize(
+    ("key", "now", "flagged"),
+    [
+        ("articles_per_s", 880.0, True),
+        ("articles_per_s", 950.0, False),
+        ("articles_per_s", 1500.0, False),
+        ("peak_rss_mb", 115.0, True),
+        ("peak_rss_mb", 80.0, False),
+        ("copy_f1", 0.85, True),
+    ],
+)
 def test_a_drop_over_ten_percent_is_flagged(key: str, now: float, flagged: bool) -> None:
     rows = history.compare(_record(), _record(**{key: now}, timestamp="t1"))
     label = next(label for k, label, _ in history.METRICS if k == key)
@@ -283,8 +298,11 @@ def test_a_drop_over_ten_percent_is_flagged(key: str, now: float, flagged: bool)
 
 def test_history_round_trip_and_previous_of_the_same_size(tmp_path: Path) -> None:
     path = tmp_path / "results" / "history.jsonl"
-    runs = [_record(timestamp="t0"), _record(size=5000, timestamp="t1"),
-            _record(timestamp="t2", articles_per_s=1200.0)]
+    runs = [
+        _record(timestamp="t0"),
+        _record(size=5000, timestamp="t1"),
+        _record(timestamp="t2", articles_per_s=1200.0),
+    ]
     for r in runs:
         history.append(path, r)
     loaded = history.load(path)
@@ -296,8 +314,7 @@ def test_history_round_trip_and_previous_of_the_same_size(tmp_path: Path) -> Non
     assert "DROP > 10%" in text  # 1,200 -> 1,000 articles/s
 
 
-def test_runs_without_stories_are_compared_among_themselves_and_kept_out_of_the_table(
-) -> None:
+def test_runs_without_stories_are_compared_among_themselves_and_kept_out_of_the_table() -> None:
     on, off = _record(timestamp="t0"), _record(timestamp="t1", stories=False)
     assert history.previous([on, off], _record(timestamp="t2")) == on
     assert history.previous([on, off], _record(timestamp="t2", stories=False)) == off
@@ -305,9 +322,10 @@ def test_runs_without_stories_are_compared_among_themselves_and_kept_out_of_the_
 
 
 def test_plot_and_docs_table(tmp_path: Path) -> None:
-    runs = [_record(size=s, timestamp=f"t{s}", baseline={"articles_per_s": 500.0,
-                                                          "peak_rss_mb": 300.0})
-            for s in (1000, 10000)]
+    runs = [
+        _record(size=s, timestamp=f"t{s}", baseline={"articles_per_s": 500.0, "peak_rss_mb": 300.0})
+        for s in (1000, 10000)
+    ]
     png = history.plot(runs, tmp_path / "plot.png")
     assert png is not None
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -344,9 +362,23 @@ def test_generate_command(tmp_path: Path) -> None:
 
 def _bench(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "benchmarks", "run", "--results-dir", str(tmp_path / "results"),
-         "--work-dir", str(tmp_path / "work"), *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
+        [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "run",
+            "--results-dir",
+            str(tmp_path / "results"),
+            "--work-dir",
+            str(tmp_path / "work"),
+            *args,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
 
 
 @pytest.mark.slow
@@ -376,8 +408,7 @@ def test_second_run_is_compared_with_the_first(tmp_path: Path) -> None:
     assert first.returncode == 0, first.stderr
     assert "no previous run of this size" in first.stdout
     out = tmp_path / "second.json"
-    second = _bench(tmp_path, "--size", "300", "--no-baseline", "--probes", "20",
-                    "--json-out", str(out))
+    second = _bench(tmp_path, "--size", "300", "--no-baseline", "--probes", "20", "--json-out", str(out))
     assert second.returncode == 0, second.stderr
     assert "previous run:" in second.stdout
     assert "baseline" not in json.loads(out.read_text())

@@ -8,6 +8,7 @@ import json
 import random
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -164,8 +165,10 @@ def test_show(runner: CliRunner, copies_dir: Path, db_path: Path) -> None:
 
 
 def test_show_every_article_of_an_index_with_stories(runner: CliRunner, seeds_db: Path) -> None:
-    ids = [json.loads(line)["id"] for line in
-           runner.invoke(cli, ["export", "--db", str(seeds_db)]).output.splitlines()]
+    ids = [
+        json.loads(line)["id"]
+        for line in runner.invoke(cli, ["export", "--db", str(seeds_db)]).output.splitlines()
+    ]
     outputs = []
     for aid in ids:
         result = runner.invoke(cli, ["show", aid, "--db", str(seeds_db), "--no-body"])
@@ -179,13 +182,19 @@ def test_show_every_article_of_an_index_with_stories(runner: CliRunner, seeds_db
 
 
 def test_stories_lists_members_by_instant_in_utc_and_urls_as_hosts(
-    runner: CliRunner, tmp_path: Path, rng: random.Random,
+    runner: CliRunner,
+    tmp_path: Path,
+    rng: random.Random,
 ) -> None:
     text = textgen.article(rng, 300)
     records = [
         {"id": "wpa", "text": text, "source": "World Press Agency", "published": "2024-01-08T12:36:22Z"},
-        {"id": "lima", "text": text, "source": "https://www.limatoday.example/news/1",
-         "published": "2024-01-08T02:18:42-05:00"},  # 07:18Z: after the canonical, not first
+        {
+            "id": "lima",
+            "text": text,
+            "source": "https://www.limatoday.example/news/1",
+            "published": "2024-01-08T02:18:42-05:00",
+        },  # 07:18Z: after the canonical, not first
         {"id": "wire", "text": text, "source": "AFP", "published": "2024-01-08T06:42:00Z"},
         {"id": "undated", "text": text, "source": "Blog"},
     ]
@@ -224,9 +233,7 @@ def test_stats(runner: CliRunner, seeds_db: Path) -> None:
 
 
 @pytest.mark.parametrize("command", ["export", "clusters", "stories", "stats", "show x", "explain x y"])
-def test_reading_commands_need_an_existing_index(
-    runner: CliRunner, tmp_path: Path, command: str
-) -> None:
+def test_reading_commands_need_an_existing_index(runner: CliRunner, tmp_path: Path, command: str) -> None:
     missing = tmp_path / "none.db"
     result = runner.invoke(cli, [*command.split(), "--db", str(missing)])
     assert result.exit_code == 1
@@ -239,12 +246,20 @@ def test_extract_prints_json(runner: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     record = json.loads(result.output.splitlines()[0])
     assert record["id"] == "001_049fdeccea105af2.txt"
-    assert set(record) >= {"title", "body", "published", "source", "attribution", "dateline",
-                           "byline", "method"}
+    assert set(record) >= {
+        "title",
+        "body",
+        "published",
+        "source",
+        "attribution",
+        "dateline",
+        "byline",
+        "method",
+    }
 
 
 def test_every_command_has_help(runner: CliRunner) -> None:
-    for name, command in cli.commands.items():  # type: ignore[attr-defined]
+    for name, command in cli.commands.items():
         result = runner.invoke(cli, [name, "--help"])
         assert result.exit_code == 0
         assert command.help, name
@@ -285,13 +300,13 @@ def test_no_stories_detects_copies_only_and_the_database_keeps_the_choice(
     runner: CliRunner, copies_dir: Path, db_path: Path
 ) -> None:
     for folder in (SEEDS, copies_dir):
-        result = runner.invoke(cli, ["index", str(folder), "--db", str(db_path), "--no-stories",
-                                     "--json"])
+        result = runner.invoke(cli, ["index", str(folder), "--db", str(db_path), "--no-stories", "--json"])
         assert result.exit_code == 0, result.output
     summary = json.loads(result.output)
     assert (summary["new"], summary["exact"], summary["near"], summary["story"]) == (2, 1, 1, 0)
-    records = [json.loads(r) for r in runner.invoke(
-        cli, ["export", "--db", str(db_path)]).output.splitlines()]
+    records = [
+        json.loads(r) for r in runner.invoke(cli, ["export", "--db", str(db_path)]).output.splitlines()
+    ]
     # Each story is a copy group: the seed rewrites of one event stay apart.
     assert {r["story"] for r in records} == {r["copy"] for r in records}
     assert len({r["story"] for r in records}) == 5 + 2
@@ -315,9 +330,10 @@ def test_progress_runs_over_the_bytes_of_the_files_to_the_end(tmp_path: Path, rn
     pages.mkdir()
     for i in range(12):
         (pages / f"{i}.txt").write_text(textgen.article(rng, 150), encoding="utf-8")
-    (pages / "feed.jsonl").write_text("".join(
-        json.dumps({"id": f"r{i}", "text": textgen.article(rng, 100)}) + "\n" for i in range(5)),
-        encoding="utf-8")
+    (pages / "feed.jsonl").write_text(
+        "".join(json.dumps({"id": f"r{i}", "text": textgen.article(rng, 100)}) + "\n" for i in range(5)),
+        encoding="utf-8",
+    )
     total = source_bytes([str(pages)])
     assert total == sum(p.stat().st_size for p in pages.iterdir())
     assert source_bytes(["-"]) is None
@@ -363,7 +379,9 @@ def _foreign(path: Path, table: str = "articles") -> bytes:
 
 @pytest.mark.parametrize("command", [["index", str(SEEDS)], ["stats"], ["export"], ["clusters"]])
 def test_another_applications_database_is_refused_untouched(
-    runner: CliRunner, tmp_path: Path, command: list[str],
+    runner: CliRunner,
+    tmp_path: Path,
+    command: list[str],
 ) -> None:
     db = tmp_path / "app.db"
     before = _foreign(db)
@@ -412,7 +430,8 @@ def test_a_dedup_database_made_before_the_mark_is_still_opened(tmp_path: Path) -
 
 
 def test_a_database_in_a_missing_folder_says_the_folder_is_missing(
-    runner: CliRunner, tmp_path: Path,
+    runner: CliRunner,
+    tmp_path: Path,
 ) -> None:
     result = runner.invoke(cli, ["index", str(SEEDS), "--db", str(tmp_path / "nope" / "x.db")])
     assert result.exit_code == 1 and f"the folder {str(tmp_path / 'nope')!r} does not exist" in result.output
@@ -444,7 +463,9 @@ def test_export_answers_one_per_story_and_one_per_copy_group(runner: CliRunner, 
 
 
 def test_prune_missing_removes_the_articles_of_deleted_files(
-    runner: CliRunner, tmp_path: Path, rng: random.Random,
+    runner: CliRunner,
+    tmp_path: Path,
+    rng: random.Random,
 ) -> None:
     from tests.test_crash import _check_consistent
 
@@ -463,8 +484,10 @@ def test_prune_missing_removes_the_articles_of_deleted_files(
     assert pruned.exit_code == 0, pruned.output
     assert "removed 1," in pruned.output and "pruned 1 missing file" in pruned.output
     assert _check_consistent(db) == 2
-    records = {r["id"]: r for r in map(json.loads, runner.invoke(
-        cli, ["export", "--db", str(db)]).output.splitlines())}
+    records = {
+        r["id"]: r
+        for r in map(json.loads, runner.invoke(cli, ["export", "--db", str(db)]).output.splitlines())
+    }
     assert set(records) == {"sub/b.txt", "c.txt"}
     assert records["sub/b.txt"]["copy_relation"] == "unique"  # its group is recomputed
     again = runner.invoke(cli, ["index", str(pages), "--db", str(db), "--prune-missing", "--json"])
@@ -524,8 +547,21 @@ def test_thresholds_from_the_cli_are_kept_by_the_index(runner: CliRunner, tmp_pa
     import sqlite3
 
     db = tmp_path / "t.db"
-    first = runner.invoke(cli, ["index", str(SEEDS), "--db", str(db), "--jaccard", "0.3",
-                                "--story-threshold", "0.4", "--window", "60"])
+    first = runner.invoke(
+        cli,
+        [
+            "index",
+            str(SEEDS),
+            "--db",
+            str(db),
+            "--jaccard",
+            "0.3",
+            "--story-threshold",
+            "0.4",
+            "--window",
+            "60",
+        ],
+    )
     assert first.exit_code == 0, first.output
     assert runner.invoke(cli, ["index", str(SEEDS), "--db", str(db)]).exit_code == 0  # kept
 
@@ -538,8 +574,9 @@ def test_thresholds_from_the_cli_are_kept_by_the_index(runner: CliRunner, tmp_pa
     params, story = stored()
     assert (params["jaccard_threshold"], params["containment_threshold"]) == (0.3, 0.8)
     assert (story["threshold"], story["window_days"]) == (0.4, 60)
-    explained = runner.invoke(cli, ["explain", "001_049fdeccea105af2.txt", "003_56cc465d1d7b337e.txt",
-                                    "--db", str(db)]).output
+    explained = runner.invoke(
+        cli, ["explain", "001_049fdeccea105af2.txt", "003_56cc465d1d7b337e.txt", "--db", str(db)]
+    ).output
     assert "jaccard >= 0.3 or containment >= 0.8" in explained and "threshold 0.4" in explained
     bad = runner.invoke(cli, ["index", str(SEEDS), "--db", str(db), "--jaccard", "1.5"])
     assert bad.exit_code == 2 and "--jaccard" in bad.output
@@ -549,12 +586,17 @@ def test_show_and_explain_word_an_unknown_id_the_same_way(runner: CliRunner, see
     shown = runner.invoke(cli, ["show", "nope.txt", "--db", str(seeds_db)])
     explained = runner.invoke(cli, ["explain", "001_049fdeccea105af2.txt", "nope.txt", "--db", str(seeds_db)])
     assert shown.exit_code == explained.exit_code == 1
-    assert shown.output == explained.output == (
-        f"Error: no article 'nope.txt' in {seeds_db}; `dedup export --db {seeds_db}` lists the ids\n")
+    assert (
+        shown.output
+        == explained.output
+        == (f"Error: no article 'nope.txt' in {seeds_db}; `dedup export --db {seeds_db}` lists the ids\n")
+    )
 
 
 def test_datasette_serves_the_store_with_its_links_and_descriptions(
-    runner: CliRunner, seeds_db: Path, tmp_path: Path,
+    runner: CliRunner,
+    seeds_db: Path,
+    tmp_path: Path,
 ) -> None:
     import asyncio
 
@@ -563,7 +605,7 @@ def test_datasette_serves_the_store_with_its_links_and_descriptions(
     meta = tmp_path / "metadata.json"
     assert runner.invoke(cli, ["datasette-metadata", "--db", str(seeds_db), "-o", str(meta)]).exit_code == 0
 
-    async def browse() -> tuple[dict[str, object], dict[str, object]]:
+    async def browse() -> tuple[Any, Any]:
         ds = Datasette([str(seeds_db)], metadata=json.loads(meta.read_text(encoding="utf-8")))
         tables = (await ds.client.get(f"/{seeds_db.stem}.json")).json()
         described = (await ds.client.get("/-/metadata.json")).json()

@@ -30,15 +30,27 @@ def _make_folder(folder: Path, families: int = 250) -> int:
 
 def _run(folder: Path, db: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "dedup", "index", str(folder), "--db", str(db), "--batch-size", "10",
-         "--quiet"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "dedup",
+            "index",
+            str(folder),
+            "--db",
+            str(db),
+            "--batch-size",
+            "10",
+            "--quiet",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
 def _export(db: Path) -> list[tuple[str, int, str]]:
-    out = subprocess.run([sys.executable, "-m", "dedup", "export", "--db", str(db)],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "dedup", "export", "--db", str(db)], check=True, capture_output=True, text=True
+    ).stdout
     return sorted((r["id"], r["copy"], r["canonical"]) for r in map(json.loads, out.splitlines()))
 
 
@@ -96,7 +108,9 @@ def test_ctrl_c_stops_cleanly_with_exit_130_and_true_counts(tmp_path: Path) -> N
     db = tmp_path / "int.db"
     proc = subprocess.Popen(
         [sys.executable, "-m", "dedup", "index", str(folder), "--db", str(db), "--batch-size", "10"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:

@@ -50,8 +50,17 @@ def test_seed_body_has_no_boilerplate(extracted: dict[str, Extracted], name: str
     for line in body:
         assert any(line in b for b in labelled_body), f"not article text: {line!r}"
     page = (SEEDS / name).read_text(encoding="utf-8")
-    for furniture in ("Recent Stories", "Related Topics", "More Stories From", "Share on Facebook",
-                      "Explore", "Comments", "Next Post", "© 2023 THE WORLD MONITOR", "Open Menu"):
+    for furniture in (
+        "Recent Stories",
+        "Related Topics",
+        "More Stories From",
+        "Share on Facebook",
+        "Explore",
+        "Comments",
+        "Next Post",
+        "© 2023 THE WORLD MONITOR",
+        "Open Menu",
+    ):
         if furniture in page:
             assert not any(furniture in b for b in body), furniture
     for role, lines in LABELS[name].items():
@@ -155,15 +164,20 @@ def test_outlet_from_dateline(dateline: str | None, outlet: str | None) -> None:
 
 
 def test_a_quote_introduced_with_said_colon_is_not_a_comment_header() -> None:
-    lead = ("Turkmenistan voted on Sunday in a parliamentary election meant to show that the "
-            "nation was shedding its past, officials said.")
-    text = "\n".join([
-        "Turkmenistan votes", lead,
-        "Authorities said turnout reached 93.87 percent in the election for 288 candidates.",
-        "Pensioner Bayram-aga, a voter in Ashgabat, said:",
-        '"I remember the elections from the Soviet days. People were very active then."',
-        "Western observers say nothing has changed, despite promises of openness by the president.",
-    ])
+    lead = (
+        "Turkmenistan voted on Sunday in a parliamentary election meant to show that the "
+        "nation was shedding its past, officials said."
+    )
+    text = "\n".join(
+        [
+            "Turkmenistan votes",
+            lead,
+            "Authorities said turnout reached 93.87 percent in the election for 288 candidates.",
+            "Pensioner Bayram-aga, a voter in Ashgabat, said:",
+            '"I remember the elections from the Soviet days. People were very active then."',
+            "Western observers say nothing has changed, despite promises of openness by the president.",
+        ]
+    )
     body = Extractor(learn=False).extract(Article(id="a", text=text, title="Turkmenistan votes")).body
     assert body.startswith(lead)
     assert "Western observers" in body
@@ -181,12 +195,28 @@ def test_copies_of_one_wire_text_without_urls_keep_their_shared_sentences() -> N
     ]
     credits = ["Associated Press", "AP Sports Writer", "Copyright 2012 The Associated Press"]
     extractor = Extractor()
-    own = ("Our correspondent number {k} adds that the local council met on Monday evening to "
-           "discuss the damage and agreed to meet again next week.")
-    bodies = [extractor.extract(Article(id=str(k), text="\n".join(
-        [f"Outlet {k} menu", "Colts clinch a playoff spot", *credits[:2], own.format(k=k), *story,
-         credits[2]]))).body
-        for k in range(6)]
+    own = (
+        "Our correspondent number {k} adds that the local council met on Monday evening to "
+        "discuss the damage and agreed to meet again next week."
+    )
+    bodies = [
+        extractor.extract(
+            Article(
+                id=str(k),
+                text="\n".join(
+                    [
+                        f"Outlet {k} menu",
+                        "Colts clinch a playoff spot",
+                        *credits[:2],
+                        own.format(k=k),
+                        *story,
+                        credits[2],
+                    ]
+                ),
+            )
+        ).body
+        for k in range(6)
+    ]
     for body in bodies:
         assert all(line in body for line in story)
 
@@ -220,8 +250,15 @@ def test_result_does_not_depend_on_arrival_order() -> None:
 
 
 def test_given_fields_win_over_extracted_ones() -> None:
-    x = Extractor().extract(_seed("001_049fdeccea105af2.txt", title="Given title", published="2024-09-14",
-                                  source="TRT World", url="https://www.trtworld.com/asia/x"))
+    x = Extractor().extract(
+        _seed(
+            "001_049fdeccea105af2.txt",
+            title="Given title",
+            published="2024-09-14",
+            source="TRT World",
+            url="https://www.trtworld.com/asia/x",
+        )
+    )
     assert (x.title, x.published, x.source) == ("Given title", "2024-09-14", "TRT World")
     y = Extractor().extract(_seed("001_049fdeccea105af2.txt", url="https://www.trtworld.com/asia/x"))
     assert y.source == "trtworld.com"
@@ -241,8 +278,10 @@ def test_extractor_pickles_with_its_memory() -> None:
 def test_empty_and_plain_text() -> None:
     extractor = Extractor()
     assert extractor.extract(Article(id="e", text="  \n ")).body == ""
-    plain = ("The council met on Tuesday and approved the budget after a long debate.\n"
-             "Members said the new plan would fund two schools and a clinic next year.")
+    plain = (
+        "The council met on Tuesday and approved the budget after a long debate.\n"
+        "Members said the new plan would fund two schools and a clinic next year."
+    )
     x = extractor.extract(Article(id="p", text=plain))
     assert x.body == plain
     assert x.method in ("flat", "as-given")
@@ -276,7 +315,9 @@ volunteers filled sandbags at the fire station through the night.</p>
 
 
 def test_html_page_through_trafilatura() -> None:
-    x = Extractor().extract(Article(id="h", html=HTML_PAGE, url="https://www.valleycourier.example/news/floods"))
+    x = Extractor().extract(
+        Article(id="h", html=HTML_PAGE, url="https://www.valleycourier.example/news/floods")
+    )
     assert x.method == "trafilatura"
     assert x.title == "Floods close the old bridge in Riverton"
     assert x.published == "2024-03-05T09:30:00+01:00"
@@ -298,7 +339,9 @@ def test_html_without_text_gives_an_empty_body() -> None:
 def test_visible_text_flattens_like_a_crawler() -> None:
     from dedup.extract.html import visible_text
 
-    text = visible_text("<html><head><title>T</title><style>p{}</style></head><body><nav><ul>"
-                        "<li>Home</li><li>World</li></ul></nav><h1>Big news</h1><p>One &amp; two.</p>"
-                        "</body></html>")
+    text = visible_text(
+        "<html><head><title>T</title><style>p{}</style></head><body><nav><ul>"
+        "<li>Home</li><li>World</li></ul></nav><h1>Big news</h1><p>One &amp; two.</p>"
+        "</body></html>"
+    )
     assert text.splitlines() == ["• Home", "• World", "Big news", "One & two."]

@@ -42,9 +42,11 @@ def test_title_accuracy_floors(pages: list[dict[str, str]]) -> None:
 
 
 def test_title_reference_and_match() -> None:
-    page = ("<html><head><title>Sweden drops Assange case | BBC News</title>"
-            '<meta property="og:title" content="Sweden drops Assange case"></head>'
-            "<body><h1>Sweden drops the Assange case</h1></body></html>")
+    page = (
+        "<html><head><title>Sweden drops Assange case | BBC News</title>"
+        '<meta property="og:title" content="Sweden drops Assange case"></head>'
+        "<body><h1>Sweden drops the Assange case</h1></body></html>"
+    )
     refs = titles.references(page)
     assert refs[0] == "Sweden drops Assange case" and "Sweden drops the Assange case" in refs
     score = titles.TitleScore()

@@ -75,9 +75,12 @@ Oil prices slip - March 1, 2024
 Contact us"""
 
 
-def _flat(first: str, last: str = "Trading volumes were above their monthly average, the exchange said.",
-          **fields: str) -> Article:
-    return Article(id="p", text=_PAGE.format(first=first, last=last), **fields)
+def _flat(
+    first: str,
+    last: str = "Trading volumes were above their monthly average, the exchange said.",
+    **fields: str,
+) -> Article:
+    return Article(id="p", text=_PAGE.format(first=first, last=last), **fields)  # type: ignore[arg-type]
 
 
 def test_flat_page_metadata() -> None:
@@ -108,19 +111,34 @@ Prosecutors said the video left no doubt about who had fired the shots that afte
     [
         # The date line below a standfirst is the article's; the standfirst's sentence only
         # names the day of what happened.
-        ("Zurana Horton, 34, was killed on Oct. 21, 2011 while walking near an intersection.",
-         "THURSDAY, APRIL 11, 2013, 9:53 PM", "2013-04-11T21:53:00"),
-        ("Reid checked herself in on Tuesday, December 9, 2008.",
-         "Posted on April 11, 2013 by Staff", "2013-04-11"),
+        (
+            "Zurana Horton, 34, was killed on Oct. 21, 2011 while walking near an intersection.",
+            "THURSDAY, APRIL 11, 2013, 9:53 PM",
+            "2013-04-11T21:53:00",
+        ),
+        (
+            "Reid checked herself in on Tuesday, December 9, 2008.",
+            "Posted on April 11, 2013 by Staff",
+            "2013-04-11",
+        ),
         # A caption's date loses to the "Updated" line, which is about the article.
-        ("Mayor Pete Buttigieg speaks during a fundraiser in Las Vegas, Sunday, Nov. 17, 2019.",
-         "Updated 3:27 am PST, Wednesday, November 20, 2019", "2019-11-20T03:27:00-08:00"),
+        (
+            "Mayor Pete Buttigieg speaks during a fundraiser in Las Vegas, Sunday, Nov. 17, 2019.",
+            "Updated 3:27 am PST, Wednesday, November 20, 2019",
+            "2019-11-20T03:27:00-08:00",
+        ),
         # With no date line, a date a sentence names is better than none.
-        ("Zurana Horton, 34, was killed on Oct. 21, 2011 while walking near an intersection.",
-         "Andrew Lopez was charged on Friday.", "2011-10-21"),
+        (
+            "Zurana Horton, 34, was killed on Oct. 21, 2011 while walking near an intersection.",
+            "Andrew Lopez was charged on Friday.",
+            "2011-10-21",
+        ),
         # A fetch date is not a publication date, and a sentence of the body is no date line.
-        ("Posted 1 year, 160 days ago [downloaded on 2 October 2013]",
-         "Zurana Horton, 34, was killed while walking near an intersection in Brownsville.", None),
+        (
+            "Posted 1 year, 160 days ago [downloaded on 2 October 2013]",
+            "Zurana Horton, 34, was killed while walking near an intersection in Brownsville.",
+            None,
+        ),
     ],
 )
 def test_flat_published_is_a_date_line_not_a_date_a_sentence_names(
@@ -135,14 +153,26 @@ def test_flat_published_is_a_date_line_not_a_date_a_sentence_names(
 @pytest.mark.parametrize(
     ("first", "last", "agencies"),
     [
-        ("Stocks rose on Monday after the central bank kept rates on hold, AFP reported.",
-         "Trading volumes were above their monthly average, the exchange told Reuters.", ()),
-        ("Stocks rose on Monday after the central bank kept rates on hold, state media KCNA said.",
-         "Trading volumes were above their monthly average, the exchange said. - AFP", ("AFP",)),
-        ("Moscow, (APP - UrduPoint / Pakistan Point News - 13th Sep, 2024) Stocks rose, traders said.",
-         "Trading volumes were above their monthly average, the exchange said (with AFP).", ("APP", "AFP")),
-        ("NEW DELHI, March 3 (PTI) Stocks rose on Monday after the central bank kept rates on hold.",
-         "Trading volumes were above their monthly average, the exchange said.", ("PTI",)),
+        (
+            "Stocks rose on Monday after the central bank kept rates on hold, AFP reported.",
+            "Trading volumes were above their monthly average, the exchange told Reuters.",
+            (),
+        ),
+        (
+            "Stocks rose on Monday after the central bank kept rates on hold, state media KCNA said.",
+            "Trading volumes were above their monthly average, the exchange said. - AFP",
+            ("AFP",),
+        ),
+        (
+            "Moscow, (APP - UrduPoint / Pakistan Point News - 13th Sep, 2024) Stocks rose, traders said.",
+            "Trading volumes were above their monthly average, the exchange said (with AFP).",
+            ("APP", "AFP"),
+        ),
+        (
+            "NEW DELHI, March 3 (PTI) Stocks rose on Monday after the central bank kept rates on hold.",
+            "Trading volumes were above their monthly average, the exchange said.",
+            ("PTI",),
+        ),
     ],
 )
 def test_attribution_comes_from_credits_not_quotes(first: str, last: str, agencies: tuple[str, ...]) -> None:
@@ -152,13 +182,22 @@ def test_attribution_comes_from_credits_not_quotes(first: str, last: str, agenci
 @pytest.mark.parametrize(
     ("paragraph", "dateline", "agencies"),
     [
-        ("Moscow, (APP - UrduPoint / Pakistan Point News - 13th Sep, 2024) The head of",
-         "Moscow, (APP - UrduPoint / Pakistan Point News - 13th Sep, 2024)", ("APP",)),
-        ("Seoul, (UrduPoint / Pakistan Point News - 27th Jul, 2023 ) :Kim Jong Un met",
-         "Seoul, (UrduPoint / Pakistan Point News - 27th Jul, 2023 )", ()),
+        (
+            "Moscow, (APP - UrduPoint / Pakistan Point News - 13th Sep, 2024) The head of",
+            "Moscow, (APP - UrduPoint / Pakistan Point News - 13th Sep, 2024)",
+            ("APP",),
+        ),
+        (
+            "Seoul, (UrduPoint / Pakistan Point News - 27th Jul, 2023 ) :Kim Jong Un met",
+            "Seoul, (UrduPoint / Pakistan Point News - 27th Jul, 2023 )",
+            (),
+        ),
         ("WASHINGTON (Reuters) - The U.S. Senate voted on Tuesday", "WASHINGTON (Reuters)", ("Reuters",)),
-        ("ST. JOSEPH, Mich. (AP) — Michigan health authorities are reporting",
-         "ST. JOSEPH, Mich. (AP)", ("AP",)),
+        (
+            "ST. JOSEPH, Mich. (AP) — Michigan health authorities are reporting",
+            "ST. JOSEPH, Mich. (AP)",
+            ("AP",),
+        ),
         ("(Reuters) — The New York State Attorney General is investigating", "(Reuters)", ("Reuters",)),
         ("WASHINGTON — The House voted on Tuesday to pass the spending bill.", "WASHINGTON", ()),
         ("Kim had a friendly talk with Moscow's Sergei Shoigu, KCNA said.", None, ()),

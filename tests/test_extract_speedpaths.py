@@ -55,36 +55,166 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 
 # Words and lines that exercise every signal of the line model and every shortcut.
 WORDS = [
-    "the", "council", "said", "on", "Tuesday", "Kim", "Jong-un", "visit", "of", "and", "in", "a",
-    "share", "photo", "cookies", "Reuters", "AFP", "AP", "2024", "13", "September", "Sep", "comments",
-    "follow", "us", "subscribe", "privacy", "policy", "sign", "up", "read", "more", "©", "|", "/", "-",
-    "–", "(AP)", "(with", "AFP)", "said:", "Photo:", "Getty", "Images", "étude", "Москва", "東京都",
-    "ı", "Source:", "By", "Staff,", "Agencies", "10:30", "13/06/2014", "“Quote”", "»", "...", "topic",
-    "Copyright", "(c)", "www.example.com", "http://example.com/a", "Related", "READ", "MORE:",
+    "the",
+    "council",
+    "said",
+    "on",
+    "Tuesday",
+    "Kim",
+    "Jong-un",
+    "visit",
+    "of",
+    "and",
+    "in",
+    "a",
+    "share",
+    "photo",
+    "cookies",
+    "Reuters",
+    "AFP",
+    "AP",
+    "2024",
+    "13",
+    "September",
+    "Sep",
+    "comments",
+    "follow",
+    "us",
+    "subscribe",
+    "privacy",
+    "policy",
+    "sign",
+    "up",
+    "read",
+    "more",
+    "©",
+    "|",
+    "/",
+    "-",
+    "–",
+    "(AP)",
+    "(with",
+    "AFP)",
+    "said:",
+    "Photo:",
+    "Getty",
+    "Images",
+    "étude",
+    "Москва",
+    "東京都",
+    "ı",
+    "Source:",
+    "By",
+    "Staff,",
+    "Agencies",
+    "10:30",
+    "13/06/2014",
+    "“Quote”",
+    "»",
+    "...",
+    "topic",
+    "Copyright",
+    "(c)",
+    "www.example.com",
+    "http://example.com/a",
+    "Related",
+    "READ",
+    "MORE:",
 ]
 FURNITURE = [
-    "Related Stories", "12 Comments", "Leave a Reply", "alex says:", "34 responses to this",
-    "SOURCE: AA", "- AFP", "(with AFP)", "By Staff, Agencies", "September 13, 2024", "2 hours ago",
-    "© 2024 The World Monitor. All rights reserved.", "/ Photo: Reuters Archive", "Home", "News",
-    "This website uses cookies to improve your experience. Accept", "Share on Facebook  Share on X  Email",
-    "RelatedNorth Korea's Kim wraps up Russia visit, heads home", "Read more: the council budget",
-    "Comments are closed.", "Most Popular", "Tags", "Published July 27, 2023 | 10:10 AM",
-    "Sumaira FH Published July 27, 2023 | 10:10 AM", "Copyright © 2019 Associated Press",
+    "Related Stories",
+    "12 Comments",
+    "Leave a Reply",
+    "alex says:",
+    "34 responses to this",
+    "SOURCE: AA",
+    "- AFP",
+    "(with AFP)",
+    "By Staff, Agencies",
+    "September 13, 2024",
+    "2 hours ago",
+    "© 2024 The World Monitor. All rights reserved.",
+    "/ Photo: Reuters Archive",
+    "Home",
+    "News",
+    "This website uses cookies to improve your experience. Accept",
+    "Share on Facebook  Share on X  Email",
+    "RelatedNorth Korea's Kim wraps up Russia visit, heads home",
+    "Read more: the council budget",
+    "Comments are closed.",
+    "Most Popular",
+    "Tags",
+    "Published July 27, 2023 | 10:10 AM",
+    "Sumaira FH Published July 27, 2023 | 10:10 AM",
+    "Copyright © 2019 Associated Press",
 ]
 DECORATIONS = ["{}", "  {}", "• {}", "  • {}", "- {}", "•\t{}", "{}  ", "\t{}", "* {}", "{}\u00a0"]
 
 
 # Sentences of ordinary words: the paragraphs the column-wise path scores.
 PROSE = [
-    "The", "council", "said", "on", "Tuesday", "that", "Kim", "Jong-un", "would", "visit", "Russia", "in",
-    "September", "and", "meet", "President", "Vladimir", "Putin", "at", "a", "port", "city", "2024", "13",
-    "officials", "told", "reporters", "SEOUL", "Agencies", "Reuters", "photo", "image", "Watch", "Also",
-    "Read", "See", "http", "www", "'quoted'", "O'Brien", "US$20", "mid-2024",
+    "The",
+    "council",
+    "said",
+    "on",
+    "Tuesday",
+    "that",
+    "Kim",
+    "Jong-un",
+    "would",
+    "visit",
+    "Russia",
+    "in",
+    "September",
+    "and",
+    "meet",
+    "President",
+    "Vladimir",
+    "Putin",
+    "at",
+    "a",
+    "port",
+    "city",
+    "2024",
+    "13",
+    "officials",
+    "told",
+    "reporters",
+    "SEOUL",
+    "Agencies",
+    "Reuters",
+    "photo",
+    "image",
+    "Watch",
+    "Also",
+    "Read",
+    "See",
+    "http",
+    "www",
+    "'quoted'",
+    "O'Brien",
+    "US$20",
+    "mid-2024",
 ]
 NON_ASCII = ["«quoted»", "\u201cquoted\u201d", "étude", "Москва", "東京都", "\u00a9", "\u00bb"]
-FIRSTS = ["", "", "", "\u201c", "\"", "'", "Related ", "READ MORE ", "Also read ", "See also ", "Watch ",
-          "www.", "http://x ", "• ", "- "]
-ENDS = ["", ".", ".", ".", ":", "\"", "\u2026", "...", "..", "?", ")", " - AFP", " (Reuters).", " |", "»"]
+FIRSTS = [
+    "",
+    "",
+    "",
+    "\u201c",
+    '"',
+    "'",
+    "Related ",
+    "READ MORE ",
+    "Also read ",
+    "See also ",
+    "Watch ",
+    "www.",
+    "http://x ",
+    "• ",
+    "- ",
+]
+ENDS = ["", ".", ".", ".", ":", '"', "\u2026", "...", "..", "?", ")", " - AFP", " (Reuters).", " |", "»"]
 
 
 @st.composite
@@ -106,8 +236,9 @@ def lines(draw: st.DrawFn) -> str:
 pages = st.lists(lines(), min_size=1, max_size=30).map("\n".join)
 
 
-def both_paths(texts: list[str], url: str | None = None, title: str | None = None,
-               learn: bool = True) -> tuple[list[FlatResult], list[FlatResult]]:
+def both_paths(
+    texts: list[str], url: str | None = None, title: str | None = None, learn: bool = True
+) -> tuple[list[FlatResult], list[FlatResult]]:
     """Every page through the fast and the full path, each with its own template memory."""
     results = []
     for fast in (True, False):
@@ -118,7 +249,9 @@ def both_paths(texts: list[str], url: str | None = None, title: str | None = Non
 
 
 @pytest.mark.parametrize("order", ["forward", "backward"])
-@pytest.mark.parametrize("url", [None, "https://www.urdupoint.com/en/world/shoigu-meets-kim-in-pyongyang.html"])
+@pytest.mark.parametrize(
+    "url", [None, "https://www.urdupoint.com/en/world/shoigu-meets-kim-in-pyongyang.html"]
+)
 def test_fast_path_matches_full_path_on_seeds(order: str, url: str | None) -> None:
     texts = SEED_TEXTS if order == "forward" else SEED_TEXTS[::-1]
     fast, full = both_paths(texts * 2, url=url)
@@ -150,11 +283,14 @@ def test_fast_path_matches_full_path_on_development_pages() -> None:
 
 
 @SETTINGS
-@given(st.lists(pages, min_size=1, max_size=4),
-       st.sampled_from([None, "https://news.example/2024/09/13/kim-visit-russia"]),
-       st.sampled_from([None, "Kim visit"]))
-def test_fast_path_matches_full_path_on_generated_pages(texts: list[str], url: str | None,
-                                                         title: str | None) -> None:
+@given(
+    st.lists(pages, min_size=1, max_size=4),
+    st.sampled_from([None, "https://news.example/2024/09/13/kim-visit-russia"]),
+    st.sampled_from([None, "Kim visit"]),
+)
+def test_fast_path_matches_full_path_on_generated_pages(
+    texts: list[str], url: str | None, title: str | None
+) -> None:
     menu = "\n".join(["Home", "  • World", "  • Sports", "Sign in", "Subscribe"])
     texts = [*texts, *(menu + "\n" + t + "\n" + menu for t in texts)]  # a site's template comes back
     fast, full = both_paths(texts, url=url, title=title)
@@ -193,17 +329,34 @@ def test_long_lines_get_narrow_bounds() -> None:
     text = SEED_TEXTS[1]
     raws = [r for r in text.splitlines() if r.strip()]
     found = LineScorer().page_bounds(raws, [_collapse(r) for r in raws], [False] * len(raws), text)
-    long_lines = [(low, high) for raw, (low, high, _) in zip(raws, found, strict=True)
-                  if len(raw.split()) > 12]
+    long_lines = [
+        (low, high) for raw, (low, high, _) in zip(raws, found, strict=True) if len(raw.split()) > 12
+    ]
     assert long_lines and all(0.0 < high - low < 1.0 for low, high in long_lines)
 
 
 # ------------------------------------------------------------------ shortcuts pinned to what they skip
-SIGN_OFFS = ["", " - AFP", " -AFP.", " \u2013 Reuters", " (with AFP)", " (AP)", " [Reuters].",
-             " - staff and agencies", " \u2014 Agencies", " (Xinhua)", " - a Man said", "-AP",
-             " \u2013 AFP, Reuters"]
-KNOWN = [decoration.format(text) for text in FURNITURE + SEED_TEXTS[1].splitlines()
-         for decoration in DECORATIONS if text.strip()]
+SIGN_OFFS = [
+    "",
+    " - AFP",
+    " -AFP.",
+    " \u2013 Reuters",
+    " (with AFP)",
+    " (AP)",
+    " [Reuters].",
+    " - staff and agencies",
+    " \u2014 Agencies",
+    " (Xinhua)",
+    " - a Man said",
+    "-AP",
+    " \u2013 AFP, Reuters",
+]
+KNOWN = [
+    decoration.format(text)
+    for text in FURNITURE + SEED_TEXTS[1].splitlines()
+    for decoration in DECORATIONS
+    if text.strip()
+]
 
 
 @pytest.mark.parametrize("raw", KNOWN)
@@ -257,8 +410,9 @@ def test_year_prefilter_misses_no_date(raw: str) -> None:
 urls = st.builds(
     "{}{}{}/{}{}".format,
     st.sampled_from(["https://", "http://", "HTTPS://", "//", "", "ftp://"]),
-    st.sampled_from(["www.example.com", "News.Example.org", "user@host.example", "[::1]", "host:8080",
-                     "h%20t", ""]),
+    st.sampled_from(
+        ["www.example.com", "News.Example.org", "user@host.example", "[::1]", "host:8080", "h%20t", ""]
+    ),
     st.sampled_from(["", "/2024/09/13", "/en/world"]),
     st.sampled_from(["kim-visits-russia-1234", "a%C3%A9-b-c-d", "index.html", "", "x?y=1#f", "p a t h"]),
     st.sampled_from(["", "?q=1", "#frag", "/more-words-here"]),
@@ -300,8 +454,11 @@ def reference_body(text: str, title: str | None) -> tuple[list[str], str | None,
     byline = None
     for k in range(start, end + 1):
         s = stripped[k]
-        if page.flags[k] & (COMMENT | HEADING) or not page.above(k, KEEP) or (
-                title is not None and _is_title(s, title, folded)):
+        if (
+            page.flags[k] & (COMMENT | HEADING)
+            or not page.above(k, KEEP)
+            or (title is not None and _is_title(s, title, folded))
+        ):
             continue
         credit = attribution.credit_line(s) if len(s) <= 100 or s[0] in "©([-\u2013\u2014cC" else None
         if credit is not None:
@@ -373,25 +530,36 @@ def test_body_in_bulk_matches_the_line_by_line_body_on_generated_pages(text: str
         assert flat_body(text, title) == reference_body(text, title)
 
 
-DATELINES = ["WASHINGTON (Reuters) - ", "ST. JOSEPH, Mich. (AP) \u2014 ", "New Delhi, Nov 19 (PTI) ",
-             "Moscow, (APP - UrduPoint / Pakistan Point News - 13th Sep, 2024) ", "(Reuters) \u2014 ",
-             "WASHINGTON \u2014 ", "NEW DELHI: ", "LONDON, Nov 19 \u2014 ", "O'HARE - ", "U.S. - ",
-             "A-B: ", "Seoul, (UrduPoint / Pakistan Point News - 27th Jul, 2023 ) : ", "\u00c9VIAN (AFP) - ",
-             "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch Upper Town, Sept 13 (Reuters) - ",
-             "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch-Llanfairpwllgwyngyllgogerychwyrndrobwll"
-             "llantysiliogogogoch (Reuters) - "]
+DATELINES = [
+    "WASHINGTON (Reuters) - ",
+    "ST. JOSEPH, Mich. (AP) \u2014 ",
+    "New Delhi, Nov 19 (PTI) ",
+    "Moscow, (APP - UrduPoint / Pakistan Point News - 13th Sep, 2024) ",
+    "(Reuters) \u2014 ",
+    "WASHINGTON \u2014 ",
+    "NEW DELHI: ",
+    "LONDON, Nov 19 \u2014 ",
+    "O'HARE - ",
+    "U.S. - ",
+    "A-B: ",
+    "Seoul, (UrduPoint / Pakistan Point News - 27th Jul, 2023 ) : ",
+    "\u00c9VIAN (AFP) - ",
+    "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch Upper Town, Sept 13 (Reuters) - ",
+    "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch-Llanfairpwllgwyngyllgogerychwyrndrobwll"
+    "llantysiliogogogoch (Reuters) - ",
+]
 
 
 def reference_split_dateline(paragraph: str) -> tuple[str | None, str, tuple[str, ...]]:
     """attribution.split_dateline running both expressions on every paragraph."""
     m = attribution._DATELINE_PAREN.match(paragraph)
     if m and len(m.group("dateline")) <= 110:
-        rest = paragraph[m.end():].lstrip(" :-\u2013\u2014")
+        rest = paragraph[m.end() :].lstrip(" :-\u2013\u2014")
         if rest:
             return m.group("dateline").strip(), rest, attribution.read_agencies(m.group("credit"))
     m = attribution._DATELINE_CAPS.match(paragraph)
     if m and len(m.group("dateline")) >= 3 and len(paragraph) > m.end() + 20:
-        return m.group("dateline").strip(), paragraph[m.end():], ()
+        return m.group("dateline").strip(), paragraph[m.end() :], ()
     return None, paragraph, ()
 
 
@@ -408,15 +576,42 @@ def test_dateline_prefilters_on_known_datelines(dateline: str) -> None:
     assert attribution.split_dateline(p) == reference_split_dateline(p)
 
 
-@pytest.mark.parametrize("credit", ["AP", "Reuters", "PTI", "APP - UrduPoint", "Staff, Agencies", "",
-                                    "reuters", "AFP/Getty", "Anadolu Ajans\u0131", "with AFP and dpa"])
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "AP",
+        "Reuters",
+        "PTI",
+        "APP - UrduPoint",
+        "Staff, Agencies",
+        "",
+        "reuters",
+        "AFP/Getty",
+        "Anadolu Ajans\u0131",
+        "with AFP and dpa",
+    ],
+)
 def test_agencies_memo_gives_what_the_expression_reads(credit: str) -> None:
     assert attribution.agencies_in(credit) == attribution.read_agencies(credit)
     assert attribution.agencies_in(credit) == attribution.read_agencies(credit)  # (from the memo)
 
 
-@pytest.mark.parametrize("mark", ["(AP)", "said:", "a/b", "Photo: Reuters", "(AP Photo/Ann)", "photo (x)",
-                                  "credit: AFP", "REUTERS/Ann", "image/x", "pic: a", "foto: b"])
+@pytest.mark.parametrize(
+    "mark",
+    [
+        "(AP)",
+        "said:",
+        "a/b",
+        "Photo: Reuters",
+        "(AP Photo/Ann)",
+        "photo (x)",
+        "credit: AFP",
+        "REUTERS/Ann",
+        "image/x",
+        "pic: a",
+        "foto: b",
+    ],
+)
 def test_credit_characters_send_credit_lines_to_the_line_path(mark: str) -> None:
     # A long ASCII line with ":", "/" or "(" is scored column-wise unless it has credit words:
     # either way its bounds hold its exact score.

@@ -14,14 +14,33 @@ PLEDGE = "Our newsroom relies on readers like you, so please consider supporting
 
 
 def _page(story: int, rng: random.Random) -> str:
-    words = ["council", "river", "bridge", "budget", "school", "harbour", "station", "market",
-             "engineers", "residents"]
+    words = [
+        "council",
+        "river",
+        "bridge",
+        "budget",
+        "school",
+        "harbour",
+        "station",
+        "market",
+        "engineers",
+        "residents",
+    ]
     paragraphs = [
         " ".join(rng.choice(words) for _ in range(18)).capitalize() + f" in week {story} of the year."
         for _ in range(4)
     ]
-    return "\n".join(["Home", "News", f"Story number {story} about the town", *paragraphs, PLEDGE,
-                      "Related stories", "Contact us"])
+    return "\n".join(
+        [
+            "Home",
+            "News",
+            f"Story number {story} about the town",
+            *paragraphs,
+            PLEDGE,
+            "Related stories",
+            "Contact us",
+        ]
+    )
 
 
 def test_template_line_is_learnt_per_site() -> None:
@@ -29,8 +48,10 @@ def test_template_line_is_learnt_per_site() -> None:
     extractor = Extractor()
     first = extractor.extract(Article(id="a1", text=_page(1, rng), url="https://one.example/a1"))
     assert PLEDGE in first.body  # the first page of a site gets the line model only
-    later = [extractor.extract(Article(id=f"a{k}", text=_page(k, rng), url=f"https://one.example/a{k}"))
-             for k in range(2, 5)]
+    later = [
+        extractor.extract(Article(id=f"a{k}", text=_page(k, rng), url=f"https://one.example/a{k}"))
+        for k in range(2, 5)
+    ]
     assert all(PLEDGE not in x.body for x in later)
     assert all(len(x.body.splitlines()) == 4 for x in later)
     # Another site carrying the same line: its own first page, nothing learnt from site one.
@@ -42,8 +63,10 @@ def test_wire_text_repeated_across_sites_is_kept() -> None:
     rng = random.Random(11)
     wire = _page(3, rng)
     extractor = Extractor()
-    bodies = [extractor.extract(Article(id=f"s{k}", text=wire, url=f"https://site{k}.example/story")).body
-              for k in range(10)]
+    bodies = [
+        extractor.extract(Article(id=f"s{k}", text=wire, url=f"https://site{k}.example/story")).body
+        for k in range(10)
+    ]
     assert len(set(bodies)) == 1
     assert len(bodies[0].splitlines()) == 5
 

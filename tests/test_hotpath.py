@@ -30,8 +30,11 @@ _SPECIAL = (
     "\ud800\U0001d400\U0001f602\U00020000"
 )
 _texts = st.text(
-    alphabet=st.one_of(st.sampled_from(_SPECIAL), st.characters(codec="utf-8"),
-                       st.characters(min_codepoint=32, max_codepoint=126)),
+    alphabet=st.one_of(
+        st.sampled_from(_SPECIAL),
+        st.characters(codec="utf-8"),
+        st.characters(min_codepoint=32, max_codepoint=126),
+    ),
     max_size=80,
 )
 
@@ -59,29 +62,70 @@ def test_text_shingles_equal_the_token_path(text: str) -> None:
     hashes, count = text_shingles(normalised, 5)
     assert count == len(tokens)
     assert np.array_equal(hashes, shingle_hashes(tokens, 5))
-    assert np.array_equal(shingle_hashes([t.encode("utf-8", "surrogatepass") for t in tokens], 5),
-                          hashes)
+    assert np.array_equal(shingle_hashes([t.encode("utf-8", "surrogatepass") for t in tokens], 5), hashes)
 
 
 # Pinned with the code before the fast paths (stored databases hold these values).
 _PINNED = [
-    ("The quick brown fox jumps over the lazy dog near the river bank today.",
-     [1348915340, 2035723130, 2940498784, 3060710499, 700380694, 3215534504, 3372784095,
-      2025123894, 3643594135, 1567379390]),
-    ("\u201cQuoted\u201d \u2014 it\u2019s  \uff26\uff35\uff2c\uff2c\nwidth text, with "
-     "\u00fcn\u00efc\u00f6d\u00e9 and \u0130stanbul; na\u00efve caf\u00e9. \uff21\uff4e\uff44 "
-     "more words here",
-     [979520726, 4084942720, 1842548117, 1775585019, 3887274063, 3237250025, 3209212726,
-      1680772708, 2776482896, 2593209550, 1577419910, 859862342, 2733857118]),
+    (
+        "The quick brown fox jumps over the lazy dog near the river bank today.",
+        [
+            1348915340,
+            2035723130,
+            2940498784,
+            3060710499,
+            700380694,
+            3215534504,
+            3372784095,
+            2025123894,
+            3643594135,
+            1567379390,
+        ],
+    ),
+    (
+        "\u201cQuoted\u201d \u2014 it\u2019s  \uff26\uff35\uff2c\uff2c\nwidth text, with "
+        "\u00fcn\u00efc\u00f6d\u00e9 and \u0130stanbul; na\u00efve caf\u00e9. \uff21\uff4e\uff44 "
+        "more words here",
+        [
+            979520726,
+            4084942720,
+            1842548117,
+            1775585019,
+            3887274063,
+            3237250025,
+            3209212726,
+            1680772708,
+            2776482896,
+            2593209550,
+            1577419910,
+            859862342,
+            2733857118,
+        ],
+    ),
     ("only two", [2889667065]),
     ("a b c d e", [3765620707]),
-    ("x_y 42 3.14 don't stop-believing `tick` tock \u00bd \ufb01ne \u00df STRASSE",
-     [1693968924, 3556378557, 307491580, 1363982038, 3869101364, 2130482580, 3771728485,
-      3686284816, 1787779299, 1601483040, 2934508985]),
-    ("\u0395\u03bb\u03bb\u03b7\u03bd\u03b9\u03ba\u03ac \u03ba\u03b5\u03af\u03bc\u03b5\u03bd\u03bf "
-     "\u03bc\u03b5 \u03c3\u03b7\u03bc\u03b5\u03af\u03b1 \u03c3\u03c4\u03af\u03be\u03b7\u03c2 "
-     "\u4e2d\u6587\u5b57 emoji \U0001f602 tab\there\u00a0nbsp\u2003em",
-     [1898901893, 2809643917, 2958727994, 2148258144, 2256166426, 1386447528, 2682100017]),
+    (
+        "x_y 42 3.14 don't stop-believing `tick` tock \u00bd \ufb01ne \u00df STRASSE",
+        [
+            1693968924,
+            3556378557,
+            307491580,
+            1363982038,
+            3869101364,
+            2130482580,
+            3771728485,
+            3686284816,
+            1787779299,
+            1601483040,
+            2934508985,
+        ],
+    ),
+    (
+        "\u0395\u03bb\u03bb\u03b7\u03bd\u03b9\u03ba\u03ac \u03ba\u03b5\u03af\u03bc\u03b5\u03bd\u03bf "
+        "\u03bc\u03b5 \u03c3\u03b7\u03bc\u03b5\u03af\u03b1 \u03c3\u03c4\u03af\u03be\u03b7\u03c2 "
+        "\u4e2d\u6587\u5b57 emoji \U0001f602 tab\there\u00a0nbsp\u2003em",
+        [1898901893, 2809643917, 2958727994, 2148258144, 2256166426, 1386447528, 2682100017],
+    ),
 ]
 
 
@@ -110,8 +154,11 @@ def test_seed_shingles_and_body_hashes_are_unchanged(seed_bodies: dict[str, str]
     for name, body in seed_bodies.items():
         normalised = normalise(body)
         hashes, _ = text_shingles(normalised, 5)
-        got = (xxhash.xxh3_64_hexdigest(hashes.tobytes()), int(hashes.size),
-               xxhash.xxh3_128_hexdigest(normalised.encode("utf-8", "surrogatepass")))
+        got = (
+            xxhash.xxh3_64_hexdigest(hashes.tobytes()),
+            int(hashes.size),
+            xxhash.xxh3_128_hexdigest(normalised.encode("utf-8", "surrogatepass")),
+        )
         assert got == _PINNED_SEEDS[name], name
 
 
@@ -149,19 +196,25 @@ def test_sketcher_reuses_its_buffer_without_mixing_texts() -> None:
 
 _ops = st.lists(
     st.one_of(
-        st.tuples(st.just("insert"), st.lists(st.integers(0, 40) | st.integers(0, 2**32 - 1),
-                                              min_size=1, max_size=12)),
+        st.tuples(
+            st.just("insert"),
+            st.lists(st.integers(0, 40) | st.integers(0, 2**32 - 1), min_size=1, max_size=12),
+        ),
         st.tuples(st.just("remove"), st.integers(0, 10**6)),
         st.tuples(st.just("flush"), st.none()),
-        st.tuples(st.just("query"), st.lists(st.integers(0, 40) | st.integers(0, 2**32 - 1),
-                                             max_size=12)),
+        st.tuples(st.just("query"), st.lists(st.integers(0, 40) | st.integers(0, 2**32 - 1), max_size=12)),
     ),
     max_size=120,
 )
 
 
-@given(_ops, st.sampled_from([1, 3, 1 << 20]), st.sampled_from([1, 10, 50]),
-       st.sampled_from([1, 7, 300_000]), st.sampled_from([1, 3, 64, 1 << 20]))
+@given(
+    _ops,
+    st.sampled_from([1, 3, 1 << 20]),
+    st.sampled_from([1, 10, 50]),
+    st.sampled_from([1, 7, 300_000]),
+    st.sampled_from([1, 3, 64, 1 << 20]),
+)
 @settings(max_examples=400, deadline=None)
 def test_band_index_finds_what_a_dict_finds(
     ops: list[tuple[str, object]], id_step: int, buffer: int, middle: int, chunk: int
@@ -229,7 +282,6 @@ def test_band_keys_fold_in_the_band_and_the_kind() -> None:
     assert all(0 <= k < 2**32 for k in both)
 
 
-
 def test_text_shingles_stay_equal_while_the_word_table_grows() -> None:
     """Enough new words to double the fingerprint table a few times, then the same again."""
     rng = np.random.default_rng(11)
@@ -240,7 +292,6 @@ def test_text_shingles_stay_equal_while_the_word_table_grows() -> None:
         hashes, count = text_shingles(text, 5)
         assert count == picks.size
         assert np.array_equal(hashes, shingle_hashes(text.split(), 5))
-
 
 
 @pytest.mark.slow

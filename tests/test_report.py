@@ -37,8 +37,13 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for page in SEEDS.glob("0*.txt"):
         shutil.copy(page, pages / page.name)
     body = (SEEDS / "001_049fdeccea105af2.txt").read_text(encoding="utf-8")
-    record = {"id": "injected", "text": body, "title": INJECTED, "source": "<b>Evil</b> Times",
-              "url": "javascript:alert(2)"}
+    record = {
+        "id": "injected",
+        "text": body,
+        "title": INJECTED,
+        "source": "<b>Evil</b> Times",
+        "url": "javascript:alert(2)",
+    }
     (pages / "feed.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
     db = root / "r.db"
     runner = CliRunner()
@@ -134,8 +139,11 @@ def test_the_seed_story_opens_side_by_side_and_scripts_stay_inert(browser: Any, 
     with pytest.raises(NoAlertPresentException):
         browser.switch_to.alert  # noqa: B018 - reading it asks the browser for a dialog
     # Open a side by side: the member's text, the canonical's beside it, shared words marked.
-    row = next(r for r in seed.find_elements(By.CSS_SELECTOR, "tr.member")
-               if r.get_attribute("data-id") == "injected")
+    row = next(
+        r
+        for r in seed.find_elements(By.CSS_SELECTOR, "tr.member")
+        if r.get_attribute("data-id") == "injected"
+    )
     row.find_element(By.TAG_NAME, "summary").click()
     pair = row.find_element(By.CSS_SELECTOR, ".pair")
     assert pair.is_displayed()

@@ -44,20 +44,24 @@ def test_any_record_gives_a_decision_or_a_dedup_error_and_the_index_stays_usable
         before = len(index)
         assert index.add(_good(rng, "after-the-bad-ones")).status in ("new", "story", "near", "exact")
         assert len(index) == before + 1
-        for decision in index.add_many([Article(id="x-" + str(i), text="some words " * 20)
-                                        for i in range(3)]):
+        for decision in index.add_many(
+            [Article(id="x-" + str(i), text="some words " * 20) for i in range(3)]
+        ):
             assert not isinstance(decision, Skipped)
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("0001-01-01T00:00:00+05:00", None),  # overflowed in astimezone
-    ("9999-12-31T23:59:59-05:00", None),
-    ("9999-12-31", None),
-    ("1899-12-31", None),
-    ("2101-01-01", None),
-    ("1900-01-01", "1900-01-01"),
-    ("2024-09-13T10:00:00+05:00", "2024-09-13T05:00:00Z"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("0001-01-01T00:00:00+05:00", None),  # overflowed in astimezone
+        ("9999-12-31T23:59:59-05:00", None),
+        ("9999-12-31", None),
+        ("1899-12-31", None),
+        ("2101-01-01", None),
+        ("1900-01-01", "1900-01-01"),
+        ("2024-09-13T10:00:00+05:00", "2024-09-13T05:00:00Z"),
+    ],
+)
 def test_dates_outside_1900_2100_are_unknown(value: str, expected: str | None) -> None:
     when = parse_published(value)
     assert (when.iso() if when else None) == expected
@@ -76,11 +80,22 @@ def test_a_dated_flat_page_crawled_in_year_9999_is_indexed(rng: random.Random) -
     assert any("crawled_at" in w for w in decision.warnings)
 
 
-@pytest.mark.parametrize("bad", [
-    {"id": ["a"]}, {"id": {"a": 1}}, {"id": True}, {"id": None}, {"id": "  "},
-    {"id": "a", "text": 42}, {"id": "a", "title": ["t"]}, {"id": "a", "url": 3.5},
-    {"id": "a", "source": {"n": 1}}, {"id": "a", "published": 2024}, {"id": "a", "html": b"<p>"},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"id": ["a"]},
+        {"id": {"a": 1}},
+        {"id": True},
+        {"id": None},
+        {"id": "  "},
+        {"id": "a", "text": 42},
+        {"id": "a", "title": ["t"]},
+        {"id": "a", "url": 3.5},
+        {"id": "a", "source": {"n": 1}},
+        {"id": "a", "published": 2024},
+        {"id": "a", "html": b"<p>"},
+    ],
+)
 def test_wrong_types_raise_article_error_naming_the_field(bad: dict[str, object]) -> None:
     with pytest.raises(ArticleError) as caught:
         Article(**{"text": "words", **bad})  # type: ignore[arg-type]
@@ -138,15 +153,18 @@ def _fail_for(monkeypatch: pytest.MonkeyPatch, target: object, name: str, bad_id
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_failure_inside_one_article_skips_it_and_the_run_goes_on(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, workers: int,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    workers: int,
 ) -> None:
     rng = random.Random(5)
     articles = [_good(rng, f"a{i}") for i in range(30)]
     articles += [Article(id=f"c{i}", text=articles[i].text) for i in range(5)]  # exact copies
     order = articles[:7] + articles[8:] + [articles[7]]  # the failing one last
     with Index.open(tmp_path / "ref.db") as index:
-        reference = {d.id: (d.status, d.cluster) for d in index.add_many(order[:-1])
-                     if not isinstance(d, Skipped)}
+        reference = {
+            d.id: (d.status, d.cluster) for d in index.add_many(order[:-1]) if not isinstance(d, Skipped)
+        }
     # In the main process (Index._apply), and in the preparation stage (workers when 2).
     _fail_for(monkeypatch, Index, "_apply", "a7")
     _fail_for(monkeypatch, Preparer, "_features", "a7")
@@ -162,7 +180,8 @@ def test_a_failure_inside_one_article_skips_it_and_the_run_goes_on(
 
 
 def test_a_failure_in_add_raises_article_error_and_changes_nothing(
-    monkeypatch: pytest.MonkeyPatch, rng: random.Random,
+    monkeypatch: pytest.MonkeyPatch,
+    rng: random.Random,
 ) -> None:
     _fail_for(monkeypatch, Index, "_apply", "bad")
     with Index.open() as index:
@@ -188,6 +207,7 @@ def test_dedup_index_on_a_folder_of_bad_files_keeps_every_good_article(tmp_path:
 
 
 # -- one writer at a time -------------------------------------------------------------------
+
 
 def test_a_second_index_on_one_database_is_refused_until_the_first_closes(tmp_path: Path) -> None:
     db = tmp_path / "one.db"
@@ -218,23 +238,42 @@ def test_a_second_dedup_index_process_exits_with_database_in_use(tmp_path: Path)
     for i in range(5):
         (pages / f"{i}.txt").write_text(textgen.article(rng, 200), encoding="utf-8")
     with subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from dedup import Index; "
-         f"i = Index.open({str(db)!r}); print('open', flush=True); time.sleep(30)"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from dedup import Index; "
+            f"i = Index.open({str(db)!r}); print('open', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     ) as holder:
         try:
             assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
             second = subprocess.run(
                 [sys.executable, "-m", "dedup", "index", str(pages), "--db", str(db)],
-                check=False, capture_output=True, text=True, timeout=60)
+                check=False,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
             assert second.returncode == 1
             assert "is in use" in second.stderr and "Traceback" not in second.stderr
-            readers = subprocess.run([sys.executable, "-m", "dedup", "stats", "--db", str(db)],
-                                     check=False, capture_output=True, text=True, timeout=60)
+            readers = subprocess.run(
+                [sys.executable, "-m", "dedup", "stats", "--db", str(db)],
+                check=False,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
             assert readers.returncode == 0, readers.stderr  # readers are never refused
         finally:
             holder.kill()
-    done = subprocess.run([sys.executable, "-m", "dedup", "index", str(pages), "--db", str(db)],
-                          check=False, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "dedup", "index", str(pages), "--db", str(db)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert _check_consistent(db) == 5

@@ -55,14 +55,14 @@ def _one(path: Path) -> SourceFile:
 
 def _source(name: str, kind: Kind = "jsonl", compressed: bool = False) -> SourceFile:
     """A SourceFile for bytes that are not on disk (what scan would make of a file ``name``)."""
-    return SourceFile(key=name, path=None, display=name, rel=name, kind=kind,
-                      compressed=compressed, size=0, mtime_ns=0)
+    return SourceFile(
+        key=name, path=None, display=name, rel=name, kind=kind, compressed=compressed, size=0, mtime_ns=0
+    )
 
 
 def _split(items: Iterable[Article | Problem]) -> tuple[list[Article], list[Problem]]:
     items = list(items)
-    return ([i for i in items if isinstance(i, Article)],
-            [i for i in items if isinstance(i, Problem)])
+    return ([i for i in items if isinstance(i, Article)], [i for i in items if isinstance(i, Problem)])
 
 
 # ------------------------------------------------------------------ the bad-input folder
@@ -80,9 +80,14 @@ EXPECTED: dict[str, tuple[int, list[tuple[str, int | None, bool]]]] = {
     "invalid_utf8.txt": (1, []),
     "latin1.html": (1, []),
     "malformed.json": (0, [("not valid JSON (Expecting value: line 2, column 1)", None, True)]),
-    "mixed.jsonl": (1, [("not valid JSON (Unterminated string", 2, True),
-                        ('record has no "id"', 3, True),
-                        ('record has neither "text" nor "html", skipped', 5, True)]),
+    "mixed.jsonl": (
+        1,
+        [
+            ("not valid JSON (Unterminated string", 2, True),
+            ('record has no "id"', 3, True),
+            ('record has neither "text" nor "html", skipped', 5, True),
+        ],
+    ),
     "whitespace.txt": (0, [("only white space, skipped", None, True)]),
 }
 
@@ -112,21 +117,23 @@ def test_each_bad_file_gives_its_problems_naming_it_and_good_ones_articles(name:
         assert (problem.source, problem.line, problem.skipped) == (str(BAD / name), line, skipped)
 
 
-def test_problem_messages_read_as_sentences_naming_file_and_line(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_problem_messages_read_as_sentences_naming_file_and_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     _, [binary] = _read(_one(Path("fixtures/bad_input/binary.txt")))
     assert str(binary) == "fixtures/bad_input/binary.txt: binary file (NUL bytes), skipped"
     mixed = [s for s in _files(scan(["fixtures/bad_input/"])) if s.rel == "mixed.jsonl"]
     _, problems = _read(mixed[0])
-    assert str(problems[1]) == ('fixtures/bad_input/mixed.jsonl:3: record has no "id" (give '
-                                "every record a unique string or integer id), skipped")
+    assert str(problems[1]) == (
+        'fixtures/bad_input/mixed.jsonl:3: record has no "id" (give '
+        "every record a unique string or integer id), skipped"
+    )
 
 
 def test_text_html_and_gz_articles_take_their_relative_path_as_id() -> None:
     [text], _ = _read(_one(BAD / "good.txt"))
-    assert text == Article(id="good.txt", text=(BAD / "good.txt").read_text("utf-8"),
-                           path="good.txt", encoding="utf-8")
+    assert text == Article(
+        id="good.txt", text=(BAD / "good.txt").read_text("utf-8"), path="good.txt", encoding="utf-8"
+    )
     [page], _ = _read(_one(BAD / "good.html"))
     assert page.html is not None and page.text is None and "Kim meets Shoigu" in page.html
     [zipped], _ = _read(_one(BAD / "good.txt.gz"))
@@ -150,12 +157,18 @@ def test_one_bad_byte_is_replaced_and_the_article_kept() -> None:
 
 def test_mixed_jsonl_keeps_its_good_record_with_metadata() -> None:
     [article], _ = _read(_one(BAD / "mixed.jsonl"))
-    assert article == Article(id="wire-1", text="Sergei Shoigu arrived in Pyongyang on Friday.",
-                              title="Shoigu in Pyongyang", source="AA", published="2024-09-13",
-                              path="mixed.jsonl")
+    assert article == Article(
+        id="wire-1",
+        text="Sergei Shoigu arrived in Pyongyang on Friday.",
+        title="Shoigu in Pyongyang",
+        source="AA",
+        published="2024-09-13",
+        path="mixed.jsonl",
+    )
 
 
 # ------------------------------------------------------------------ scanning
+
 
 def _tree(root: Path, files: dict[str, bytes]) -> None:
     for rel, data in files.items():
@@ -166,11 +179,20 @@ def _tree(root: Path, files: dict[str, bytes]) -> None:
 
 def test_ids_are_slash_paths_in_sorted_order_and_hidden_entries_skipped(tmp_path: Path) -> None:
     # written in an order that is neither sorted nor reverse-sorted
-    _tree(tmp_path, {
-        "b/z.TXT": b"zed", "a-c.txt": b"dash", "a/b.htm": b"<p>b</p>", "a/a/x.txt.GZ":
-        gzip.compress(b"x"), ".hidden.txt": b"h", ".git/config.txt": b"c",
-        "b/.cache/y.txt": b"y", "notes.csv": b"1,2", "b/image.png": b"\x89PNG",
-    })
+    _tree(
+        tmp_path,
+        {
+            "b/z.TXT": b"zed",
+            "a-c.txt": b"dash",
+            "a/b.htm": b"<p>b</p>",
+            "a/a/x.txt.GZ": gzip.compress(b"x"),
+            ".hidden.txt": b"h",
+            ".git/config.txt": b"c",
+            "b/.cache/y.txt": b"y",
+            "notes.csv": b"1,2",
+            "b/image.png": b"\x89PNG",
+        },
+    )
     stats = ScanStats()
     sources = _files(scan([tmp_path], stats))
     rels = [s.rel for s in sources]
@@ -227,10 +249,25 @@ def test_fifos_and_devices_are_named_not_read(tmp_path: Path) -> None:
 
 def test_named_files_missing_paths_and_unsupported_extensions(tmp_path: Path) -> None:
     _tree(tmp_path, {"page.HTML": b"<p>hi</p>", "data.csv": b"1,2", ".hidden.txt": b"hi"})
-    items = list(scan([tmp_path / "page.HTML", tmp_path / "data.csv", tmp_path / "gone.txt",
-                       tmp_path / ".hidden.txt", tmp_path / "page.HTML", "-"]))
-    assert [type(i).__name__ for i in items] == ["SourceFile", "Problem", "Problem",
-                                                 "SourceFile", "SourceFile"]
+    items = list(
+        scan(
+            [
+                tmp_path / "page.HTML",
+                tmp_path / "data.csv",
+                tmp_path / "gone.txt",
+                tmp_path / ".hidden.txt",
+                tmp_path / "page.HTML",
+                "-",
+            ]
+        )
+    )
+    assert [type(i).__name__ for i in items] == [
+        "SourceFile",
+        "Problem",
+        "Problem",
+        "SourceFile",
+        "SourceFile",
+    ]
     page, csv, gone, hidden, stdin = items
     assert isinstance(page, SourceFile) and page.rel == "page.HTML" and page.kind == "html"
     assert isinstance(csv, Problem) and "unsupported file type (.csv)" in csv.reason
@@ -240,8 +277,7 @@ def test_named_files_missing_paths_and_unsupported_extensions(tmp_path: Path) ->
     assert stdin == STDIN
 
 
-def test_relative_paths_are_displayed_as_given(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_relative_paths_are_displayed_as_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _tree(tmp_path, {"feed/in/a.txt": b"a"})
     monkeypatch.chdir(tmp_path)
     [source] = _files(scan(["feed"]))
@@ -250,8 +286,9 @@ def test_relative_paths_are_displayed_as_given(tmp_path: Path,
     assert source.key == str((tmp_path / "feed" / "in" / "a.txt").resolve())
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
-                    reason="root reads files whatever their permissions")
+@pytest.mark.skipif(
+    hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads files whatever their permissions"
+)
 def test_unreadable_file_is_a_problem(tmp_path: Path) -> None:
     _tree(tmp_path, {"locked.txt": b"secret", "open.txt": b"fine"})
     (tmp_path / "locked.txt").chmod(0)
@@ -263,8 +300,7 @@ def test_unreadable_file_is_a_problem(tmp_path: Path) -> None:
     assert isinstance(items[0], Problem) and "permission denied" in items[0].reason
 
 
-def test_a_file_that_vanishes_after_the_scan_raises_source_error_naming_it(
-        tmp_path: Path) -> None:
+def test_a_file_that_vanishes_after_the_scan_raises_source_error_naming_it(tmp_path: Path) -> None:
     _tree(tmp_path, {"a.txt": b"a", "b.jsonl": b'{"id": 1, "text": "t"}\n'})
     sources = _files(scan([tmp_path]))
     for source in sources:
@@ -281,9 +317,16 @@ def test_a_file_that_vanishes_after_the_scan_raises_source_error_naming_it(
 
 def test_a_folder_named_like_a_file_cannot_be_read_as_one(tmp_path: Path) -> None:
     (tmp_path / "dir.txt").mkdir()
-    fake = SourceFile(key=str(tmp_path / "dir.txt"), path=tmp_path / "dir.txt",
-                      display="dir.txt", rel="dir.txt", kind="text", compressed=False,
-                      size=0, mtime_ns=0)
+    fake = SourceFile(
+        key=str(tmp_path / "dir.txt"),
+        path=tmp_path / "dir.txt",
+        display="dir.txt",
+        rel="dir.txt",
+        kind="text",
+        compressed=False,
+        size=0,
+        mtime_ns=0,
+    )
     with pytest.raises(SourceError, match=r"^dir\.txt: cannot be read \(is a directory\)"):
         read_bytes(fake)
     # scanned, it is a folder: walked, not read
@@ -300,10 +343,17 @@ def test_kind_of_is_case_insensitive_and_needs_a_supported_inner_extension() -> 
 
 # ------------------------------------------------------------------ JSON and JSON lines
 
+
 def test_json_array_records_int_ids_and_extra_fields() -> None:
     records = [
-        {"id": 17, "text": "Seventeen.", "url": "https://example.org/17", "lang": "en",
-         "tags": ["a", "b"], "crawled_at": "2024-09-14T08:00:00Z"},
+        {
+            "id": 17,
+            "text": "Seventeen.",
+            "url": "https://example.org/17",
+            "lang": "en",
+            "tags": ["a", "b"],
+            "crawled_at": "2024-09-14T08:00:00Z",
+        },
         {"id": "x", "html": "<p>Ex</p>", "published": 20240913},
         {"id": True, "text": "bool id"},
         ["not", "an", "object"],
@@ -313,14 +363,25 @@ def test_json_array_records_int_ids_and_extra_fields() -> None:
     ]
     source = _source("feed.json", "json")
     articles, problems = _split(parse(source, json.dumps(records).encode()))
-    assert articles[0] == Article(id="17", text="Seventeen.", url="https://example.org/17",
-                                  crawled_at="2024-09-14T08:00:00Z", path="feed.json")
+    assert articles[0] == Article(
+        id="17",
+        text="Seventeen.",
+        url="https://example.org/17",
+        crawled_at="2024-09-14T08:00:00Z",
+        path="feed.json",
+    )
     assert articles[0].extra == {"lang": "en", "tags": ["a", "b"]}
     assert articles[1].html == "<p>Ex</p>" and articles[1].published is None
     assert articles[1].extra == {"published": 20240913}
     assert len(articles) == 2
     assert [(p.line, p.skipped) for p in problems] == [
-        (2, False), (3, True), (4, True), (5, True), (6, True), (7, True)]
+        (2, False),
+        (3, True),
+        (4, True),
+        (5, True),
+        (6, True),
+        (7, True),
+    ]
     reasons = [p.reason for p in problems]
     assert reasons[0] == '"published" should be a string, found a number; kept in extra'
     assert reasons[1].startswith('"id" must be a string or an integer, found true/false')
@@ -344,7 +405,8 @@ def test_json_single_object_other_values_and_deep_nesting() -> None:
     [p] = parse(source, b'{"id": 1, "text": "a"}\n{"id": 2, "text": "b"}\n')
     assert isinstance(p, Problem) and p.reason == (
         "not valid JSON (Extra data: line 2, column 1); if it holds one record a line, "
-        "name it .jsonl, skipped")
+        "name it .jsonl, skipped"
+    )
 
 
 def test_jsonl_from_a_stdin_like_stream_plain_and_gzipped() -> None:
@@ -362,19 +424,20 @@ def test_jsonl_from_a_stdin_like_stream_plain_and_gzipped() -> None:
 
 
 def test_jsonl_problems_carry_line_numbers_and_later_lines_still_count() -> None:
-    data = b"\n".join([
-        b'{"id": "a", "text": "A."}',
-        b'{"id": "b", "text": "B."',
-        b"[1, 2]",
-        b'{"id": "c", "text": "caf\xe9 au lait, ' + b"x" * 200 + b'"}',
-        b'{"id": "d", "text": "\\ud800 lone"}',
-        b'{"id": "e", "text": "\\ud83d\\ude00 pair"}',
-    ])
+    data = b"\n".join(
+        [
+            b'{"id": "a", "text": "A."}',
+            b'{"id": "b", "text": "B."',
+            b"[1, 2]",
+            b'{"id": "c", "text": "caf\xe9 au lait, ' + b"x" * 200 + b'"}',
+            b'{"id": "d", "text": "\\ud800 lone"}',
+            b'{"id": "e", "text": "\\ud83d\\ude00 pair"}',
+        ]
+    )
     articles, problems = _split(parse(_source("f.jsonl"), data))
     assert [a.id for a in articles] == ["a", "c", "d", "e"]
     assert articles[3].text == "\U0001f600 pair"
-    assert [(p.line, p.skipped) for p in problems] == [(2, True), (3, True), (4, False),
-                                                       (5, False)]
+    assert [(p.line, p.skipped) for p in problems] == [(2, True), (3, True), (4, False), (5, False)]
     assert articles[1].text is not None and "caf\ufffd au lait" in articles[1].text
     assert articles[2].text == "\ufffd lone"
     assert "lone UTF-16 surrogates in text replaced" in problems[3].reason
@@ -390,8 +453,9 @@ def test_a_file_that_is_not_json_lines_is_given_up_on(tmp_path: Path) -> None:
 
 
 def test_a_truncated_gzip_feed_keeps_the_lines_before_the_break() -> None:
-    lines = b"".join(json.dumps({"id": i, "text": f"Story number {i}. " * 30}).encode() + b"\n"
-                     for i in range(200))
+    lines = b"".join(
+        json.dumps({"id": i, "text": f"Story number {i}. " * 30}).encode() + b"\n" for i in range(200)
+    )
     cut = gzip.compress(lines)[:-400]
     articles, [problem] = _split(parse(_source("f.jsonl.gz", compressed=True), cut))
     assert 0 < len(articles) < 200
@@ -402,13 +466,13 @@ def test_a_truncated_gzip_feed_keeps_the_lines_before_the_break() -> None:
 
 # ------------------------------------------------------------------ size limits
 
+
 def test_a_text_over_the_limit_is_too_large(tmp_path: Path) -> None:
     path = tmp_path / "big.txt"
     path.write_bytes(b"word " * (MAX_ARTICLE_BYTES // 5 + 1))
     source = _one(path)
     _, [problem] = _read(source)
-    assert problem.reason == (f"too large ({source.size:,} bytes, limit "
-                              f"{MAX_ARTICLE_BYTES:,}), skipped")
+    assert problem.reason == (f"too large ({source.size:,} bytes, limit {MAX_ARTICLE_BYTES:,}), skipped")
 
 
 def test_a_gzip_bomb_is_not_inflated_beyond_the_limit() -> None:
@@ -421,9 +485,15 @@ def test_a_gzip_bomb_is_not_inflated_beyond_the_limit() -> None:
 
 def test_oversized_records_and_lines_are_skipped_and_reading_goes_on() -> None:
     big = "x" * (MAX_ARTICLE_BYTES + 1)
-    data = (json.dumps({"id": 1, "text": big}) + "\n"
-            + '{"id": 2, "text": "' + "y" * MAX_LINE_BYTES + '"}\n'
-            + json.dumps({"id": 3, "text": "Small."}) + "\n").encode()
+    data = (
+        json.dumps({"id": 1, "text": big})
+        + "\n"
+        + '{"id": 2, "text": "'
+        + "y" * MAX_LINE_BYTES
+        + '"}\n'
+        + json.dumps({"id": 3, "text": "Small."})
+        + "\n"
+    ).encode()
     articles, problems = _split(parse(_source("big.jsonl"), data))
     assert [a.id for a in articles] == ["3"]
     assert [p.line for p in problems] == [1, 2]
@@ -434,6 +504,7 @@ def test_oversized_records_and_lines_are_skipped_and_reading_goes_on() -> None:
 
 
 # ------------------------------------------------------------------ streams and hashes
+
 
 @pytest.mark.parametrize("name", ["mixed.jsonl", "good.txt.gz", "corrupt.txt.gz", "good.html"])
 def test_streaming_gives_what_parse_gives_and_hashes_the_raw_bytes(name: str) -> None:
@@ -449,8 +520,7 @@ def test_streaming_gives_what_parse_gives_and_hashes_the_raw_bytes(name: str) ->
 
 def test_the_hash_covers_what_parsing_left_unread(tmp_path: Path) -> None:
     path = tmp_path / "feed.jsonl"
-    path.write_bytes(b"".join(b'{"id": %d, "text": "Story %d."}\n' % (i, i)
-                              for i in range(20_000)))
+    path.write_bytes(b"".join(b'{"id": %d, "text": "Story %d."}\n' % (i, i) for i in range(20_000)))
     source = _one(path)
     with open_stream(source) as stream:
         gen = parse_stream(source, stream)
@@ -472,12 +542,16 @@ def test_stdin_stream_is_not_closed_by_open_stream() -> None:
 
 # ------------------------------------------------------------------ decoding
 
-@pytest.mark.parametrize(("data", "reason"), [
-    (b"\x01\x02\x03 control \x04\x05\x06\x07", "binary file (44 % control characters), skipped"),
-    (b"\xef\xbb\xbf", "empty file, skipped"),
-    (b"\xef\xbb\xbf \xc2\xa0\n", "only white space, skipped"),
-    (b"\xff\xfe" + b"\x00\xd8", "starts with a UTF-16 byte-order mark but is not valid UTF-16"),
-])
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"\x01\x02\x03 control \x04\x05\x06\x07", "binary file (44 % control characters), skipped"),
+        (b"\xef\xbb\xbf", "empty file, skipped"),
+        (b"\xef\xbb\xbf \xc2\xa0\n", "only white space, skipped"),
+        (b"\xff\xfe" + b"\x00\xd8", "starts with a UTF-16 byte-order mark but is not valid UTF-16"),
+    ],
+)
 def test_decoding_problems(data: bytes, reason: str) -> None:
     [problem] = parse(_source("x.txt", "text"), data)
     assert isinstance(problem, Problem) and problem.reason.startswith(reason)
@@ -490,17 +564,21 @@ def test_utf16_with_a_byte_order_mark_is_read() -> None:
 
 def test_a_wrong_declared_charset_is_not_honoured_and_the_page_read_all_the_same() -> None:
     page = '<meta charset="utf-16"><p>Ο Σοϊγκού συναντήθηκε με τον Κιμ στην Πιονγιάνγκ.</p>'.encode(
-        "iso-8859-7")
+        "iso-8859-7"
+    )
     [article] = parse(_source("p.html", "html"), page)
     assert isinstance(article, Article) and article.html is not None
     assert "Σοϊγκού" in article.html and article.encoding in ("iso8859_7", "cp1253")
 
 
-@pytest.mark.parametrize(("name", "encoding", "words"), [
-    ("cp1252.txt", "cp1252", ["“We won’t accept this”", "São Paulo…", "résumé"]),
-    ("invalid_utf8.txt", "cp1253", ["Σοϊγκού", "Πιονγιάνγκ"]),
-    ("good.txt", "utf-8", []),
-])
+@pytest.mark.parametrize(
+    ("name", "encoding", "words"),
+    [
+        ("cp1252.txt", "cp1252", ["“We won’t accept this”", "São Paulo…", "résumé"]),
+        ("invalid_utf8.txt", "cp1253", ["Σοϊγκού", "Πιονγιάνγκ"]),
+        ("good.txt", "utf-8", []),
+    ],
+)
 def test_legacy_encodings_are_detected_and_recorded(name: str, encoding: str, words: list[str]) -> None:
     [article], problems = _read(_one(BAD / name))
     assert problems == [] and article.encoding == encoding
@@ -521,7 +599,8 @@ KINDS: list[Kind] = ["text", "html", "json", "jsonl"]
 @given(data=st.binary(max_size=2000), kind=st.sampled_from(KINDS), compressed=st.booleans())
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_any_bytes_give_articles_or_problems_never_an_exception(
-        data: bytes, kind: Kind, compressed: bool) -> None:
+    data: bytes, kind: Kind, compressed: bool
+) -> None:
     source = _source(f"x.{kind}", kind, compressed)
     for raw in (data, gzip.compress(data, mtime=0)):
         items = list(parse(source, raw))
@@ -534,8 +613,7 @@ def test_any_bytes_give_articles_or_problems_never_an_exception(
 _TEXT = st.builds(
     str.__add__,
     st.characters(exclude_categories=("Cc", "Cs", "Zs", "Zl", "Zp"), exclude_characters="\ufeff"),
-    st.text(st.characters(exclude_categories=("Cc", "Cs")) | st.sampled_from("\n\t"),
-            max_size=200),
+    st.text(st.characters(exclude_categories=("Cc", "Cs")) | st.sampled_from("\n\t"), max_size=200),
 )
 
 
@@ -550,14 +628,21 @@ def test_any_utf8_text_file_round_trips(text: str) -> None:
     assert article == Article(id="t.txt", text=text, path="t.txt")
 
 
-@given(records=st.lists(st.fixed_dictionaries(
-    {"id": st.integers(-10**6, 10**6) | _TEXT, "text": _TEXT},
-    optional={"title": _TEXT, "lang": st.text(max_size=5), "n": st.integers()}), max_size=8))
+@given(
+    records=st.lists(
+        st.fixed_dictionaries(
+            {"id": st.integers(-(10**6), 10**6) | _TEXT, "text": _TEXT},
+            optional={"title": _TEXT, "lang": st.text(max_size=5), "n": st.integers()},
+        ),
+        max_size=8,
+    )
+)
 @_UNICODE
 def test_jsonl_records_round_trip(records: list[dict[str, object]]) -> None:
     data = "".join(json.dumps(r) + "\n" for r in records).encode()
     articles, problems = _split(parse(_source("r.jsonl"), data))
     assert problems == ([] if records else [Problem("r.jsonl", "empty file, skipped")])
     assert [(a.id, a.text, a.title, a.extra) for a in articles] == [
-        (str(r["id"]), r["text"], r.get("title"),
-         {k: v for k, v in r.items() if k in ("lang", "n")}) for r in records]
+        (str(r["id"]), r["text"], r.get("title"), {k: v for k, v in r.items() if k in ("lang", "n")})
+        for r in records
+    ]

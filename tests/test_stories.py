@@ -42,13 +42,15 @@ def _seed_articles() -> list[tuple[str, str | None, str, When | None]]:
     for name in sorted(labels):
         title = labels[name].get("title")
         title = "\n".join(title) if isinstance(title, list) else title
-        out.append((name, title, "\n".join(labels[name]["body"]),
-                    parse_published(expected["published"].get(name))))
+        out.append(
+            (name, title, "\n".join(labels[name]["body"]), parse_published(expected["published"].get(name)))
+        )
     return out
 
 
-def _stream(feats: list[StoryFeatures], order: list[int], params: StoryParams = PARAMS
-            ) -> set[frozenset[int]]:
+def _stream(
+    feats: list[StoryFeatures], order: list[int], params: StoryParams = PARAMS
+) -> set[frozenset[int]]:
     """Stories as an ingest loop makes them, articles arriving in ``order``."""
     index = StoryIndex(params)
     clusters = StoryClusters(params)
@@ -89,8 +91,26 @@ def test_seed_rewrites_share_their_quote_and_day() -> None:
     assert same_story(undated, PARAMS)
 
 
-@given(st.lists(st.sampled_from(["the", "said", "trusting", "and", "friendly", "atmosphere",
-                                 "Shoigu", "of", "talks", "a", "Pyongyang"]), max_size=14))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "the",
+                "said",
+                "trusting",
+                "and",
+                "friendly",
+                "atmosphere",
+                "Shoigu",
+                "of",
+                "talks",
+                "a",
+                "Pyongyang",
+            ]
+        ),
+        max_size=14,
+    )
+)
 def test_the_shared_quote_grams_are_found_without_rarity_look_ups(words: list[str]) -> None:
     # Evidence reads the shared n-grams back by hash alone; they must be the salient ones.
     passage = " ".join(words)
@@ -116,9 +136,32 @@ EVENTS = [
     (["ketterby", "wolstane", "ferromund", "ilsabet", "grauvoss"], "57"),
 ]
 FILLER = [
-    "the", "council", "said", "on", "the", "matter", "that", "officials", "would", "review",
-    "the", "situation", "after", "the", "meeting", "while", "residents", "waited", "for",
-    "news", "from", "the", "authorities", "in", "the", "region",
+    "the",
+    "council",
+    "said",
+    "on",
+    "the",
+    "matter",
+    "that",
+    "officials",
+    "would",
+    "review",
+    "the",
+    "situation",
+    "after",
+    "the",
+    "meeting",
+    "while",
+    "residents",
+    "waited",
+    "for",
+    "news",
+    "from",
+    "the",
+    "authorities",
+    "in",
+    "the",
+    "region",
 ]
 
 QUOTES = [
@@ -162,15 +205,14 @@ def test_stories_do_not_depend_on_arrival_order(
 
 @given(articles(), articles())
 @settings(max_examples=80, deadline=None)
-def test_compare_is_symmetric(
-    a: tuple[str, str, When | None], b: tuple[str, str, When | None]
-) -> None:
+def test_compare_is_symmetric(a: tuple[str, str, When | None], b: tuple[str, str, When | None]) -> None:
     fa, fb = _features([a, b])
     assert compare(fa, fb, PARAMS) == compare(fb, fa, PARAMS)
 
 
-@given(articles(), articles(), st.sampled_from([PARAMS, StoryParams(threshold=0.12),
-                                                StoryParams(window_days=3)]))
+@given(
+    articles(), articles(), st.sampled_from([PARAMS, StoryParams(threshold=0.12), StoryParams(window_days=3)])
+)
 @settings(max_examples=120, deadline=None)
 def test_link_is_compare_when_the_verdict_is_yes_else_none(
     a: tuple[str, str, When | None], b: tuple[str, str, When | None], params: StoryParams
@@ -185,8 +227,7 @@ def test_link_is_compare_when_the_verdict_is_yes_else_none(
 def test_link_on_the_seeds() -> None:
     feats = [story_features(t, b, w, PARAMS) for _, t, b, w in _seed_articles()]
     verdicts = [link(x, y, PARAMS) is not None for x in feats for y in feats if x is not y]
-    assert verdicts == [same_story(compare(x, y, PARAMS), PARAMS)
-                        for x in feats for y in feats if x is not y]
+    assert verdicts == [same_story(compare(x, y, PARAMS), PARAMS) for x in feats for y in feats if x is not y]
     assert any(verdicts) and not all(verdicts)
 
 
@@ -210,14 +251,23 @@ def test_index_finds_every_pair_the_verifier_accepts(
 def _event_article(day: int | None) -> StoryFeatures:
     names, number = EVENTS[0]
     body = f"Officials in {' '.join(names)} said {number} people were moved."
-    return story_features(" ".join(names[:3]), body,
-                          None if day is None else When(date(2024, 1, 1) + timedelta(days=day)), PARAMS)
+    return story_features(
+        " ".join(names[:3]),
+        body,
+        None if day is None else When(date(2024, 1, 1) + timedelta(days=day)),
+        PARAMS,
+    )
 
 
 @pytest.mark.parametrize(
     ("day_a", "day_b", "same"),
-    [(0, 0, True), (0, PARAMS.window_days, True), (0, PARAMS.window_days + 1, False),
-     (None, 20, True), (None, None, True)],
+    [
+        (0, 0, True),
+        (0, PARAMS.window_days, True),
+        (0, PARAMS.window_days + 1, False),
+        (None, 20, True),
+        (None, None, True),
+    ],
 )
 def test_time_window(day_a: int | None, day_b: int | None, same: bool) -> None:
     evidence = compare(_event_article(day_a), _event_article(day_b), PARAMS)
@@ -274,6 +324,7 @@ def test_features_are_small_and_picklable() -> None:
     again = pickle.loads(pickle.dumps(feats))
     assert all(a is b for a, b in zip(again.terms, feats.terms, strict=True))
     from dedup.storytier import decode_features, encode_features
+
     stored = decode_features(encode_features(feats))
     assert stored == feats
     assert all(a is b for a, b in zip(stored.terms, feats.terms, strict=True))
@@ -316,9 +367,20 @@ def test_link_needs_added_articles() -> None:
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("threshold", 0.0), ("threshold", 1.5), ("key_terms", 1), ("key_terms", 500),
-     ("max_terms", 0), ("window_days", -1), ("common_zipf", -1.0), ("name_bonus", -0.5),
-     ("split_ncut", 1.5), ("split_ncut", -0.1), ("cut_cap", 0.0), ("features_version", 1)],
+    [
+        ("threshold", 0.0),
+        ("threshold", 1.5),
+        ("key_terms", 1),
+        ("key_terms", 500),
+        ("max_terms", 0),
+        ("window_days", -1),
+        ("common_zipf", -1.0),
+        ("name_bonus", -0.5),
+        ("split_ncut", 1.5),
+        ("split_ncut", -0.1),
+        ("cut_cap", 0.0),
+        ("features_version", 1),
+    ],
 )
 def test_bad_parameters_are_refused(field: str, value: object) -> None:
     with pytest.raises(StoryParamsError, match=field):
@@ -351,7 +413,8 @@ def test_only_the_opening_words_of_the_body_are_read() -> None:
     tail = "\n\nLater paragraphs recall Zorvath Quellmar, Vostrikov and 1987."
     params = StoryParams(body_words=600)
     assert story_features("Title", opening + tail, None, params) == story_features(
-        "Title", opening, None, params)
+        "Title", opening, None, params
+    )
     whole = story_features("Title", opening + tail, None, StoryParams(body_words=0))
     assert "zorvath" in whole.terms
     assert whole != story_features("Title", opening, None, StoryParams(body_words=0))
@@ -376,9 +439,11 @@ def test_a_name_outweighs_a_word_of_the_same_rarity() -> None:
     # sentence, the other in lower case.
     weights = _weights_of("The envoy Zorvath met a quellmar.")
     assert weights["zorvath"] / weights["quellmar"] == pytest.approx(
-        (6.0 + PARAMS.name_bonus) / PARAMS.word_cap, rel=1e-5)
-    plain = _weights_of("The envoy Zorvath met a quellmar.",
-                        StoryParams(name_bonus=0.0, word_cap=PARAMS.common_zipf))
+        (6.0 + PARAMS.name_bonus) / PARAMS.word_cap, rel=1e-5
+    )
+    plain = _weights_of(
+        "The envoy Zorvath met a quellmar.", StoryParams(name_bonus=0.0, word_cap=PARAMS.common_zipf)
+    )
     assert plain["zorvath"] == pytest.approx(plain["quellmar"])
 
 
@@ -394,7 +459,8 @@ def test_a_name_outweighs_a_word_of_the_same_rarity() -> None:
 def test_what_the_spelling_says(body: str, expected: float) -> None:
     weights = _weights_of(body)
     assert weights["zorvath"] / weights["envoy"] == pytest.approx(
-        expected / term_and_weight("envoy", "en", PARAMS.common_zipf)[1], rel=1e-5)
+        expected / term_and_weight("envoy", "en", PARAMS.common_zipf)[1], rel=1e-5
+    )
 
 
 def test_headline_capitals_are_no_evidence_of_names() -> None:
@@ -406,31 +472,40 @@ def test_headline_capitals_are_no_evidence_of_names() -> None:
 
 
 def test_accents_are_folded() -> None:
-    assert _weights_of("Thieves hit a store on Place Vendôme.").keys() == _weights_of(
-        "Thieves hit a store on Place Vendome.").keys()
+    assert (
+        _weights_of("Thieves hit a store on Place Vendôme.").keys()
+        == _weights_of("Thieves hit a store on Place Vendome.").keys()
+    )
 
 
 # ------------------------------------------------------------------ cutting stories
 def _bare(key: int, day: int | None = None) -> StoryFeatures:
     """Features with nothing but a day and a fingerprint: all the clusters read."""
-    return StoryFeatures(terms=(), weights=b"", quotes=(), quote_grams=b"", day=day,
-                         fingerprint=(key * 0x9E3779B97F4A7C15) % (1 << 64))
+    return StoryFeatures(
+        terms=(),
+        weights=b"",
+        quotes=(),
+        quote_grams=b"",
+        day=day,
+        fingerprint=(key * 0x9E3779B97F4A7C15) % (1 << 64),
+    )
 
 
-def _two_events(size: int, bridges: int, score: float = 0.5, bridge: float = 0.3
-                ) -> list[tuple[int, int, float]]:
+def _two_events(
+    size: int, bridges: int, score: float = 0.5, bridge: float = 0.3
+) -> list[tuple[int, int, float]]:
     """Two events of ``size`` articles each, every pair of an event linked, ``bridges``
     links across."""
     links = []
     for first in (0, size):
-        links += [(a, b, score) for a in range(first, first + size)
-                  for b in range(a + 1, first + size)]
+        links += [(a, b, score) for a in range(first, first + size) for b in range(a + 1, first + size)]
     links += [(i, size + i, bridge) for i in range(bridges)]
     return links
 
 
-def _clusters(count: int, links: list[tuple[int, int, float]],
-              params: StoryParams = PARAMS) -> set[frozenset[int]]:
+def _clusters(
+    count: int, links: list[tuple[int, int, float]], params: StoryParams = PARAMS
+) -> set[frozenset[int]]:
     clusters = StoryClusters(params)
     for key in range(count):
         clusters.add(key, _bare(key))
@@ -446,16 +521,14 @@ def test_two_events_bridged_by_a_few_links_are_two_stories() -> None:
     want = {frozenset(range(6)), frozenset(range(6, 12))}
     assert _clusters(12, _two_events(6, bridges=2)) == want
     # Union-find alone (no cut) would make one story of them.
-    assert _clusters(12, _two_events(6, bridges=2), StoryParams(split_ncut=0.0)) == {
-        frozenset(range(12))}
+    assert _clusters(12, _two_events(6, bridges=2), StoryParams(split_ncut=0.0)) == {frozenset(range(12))}
 
 
 def test_an_event_linked_as_densely_across_as_inside_stays_one_story() -> None:
     everything = [(a, b, 0.5) for a in range(12) for b in range(a + 1, 12)]
     assert _clusters(12, everything) == {frozenset(range(12))}
     # Half the pairs across linked: still far more than a bottleneck.
-    half = [*_two_events(6, bridges=0), *((a, 6 + (a + k) % 6, 0.5)
-                                          for a in range(6) for k in range(3))]
+    half = [*_two_events(6, bridges=0), *((a, 6 + (a + k) % 6, 0.5) for a in range(6) for k in range(3))]
     assert _clusters(12, half) == {frozenset(range(12))}
 
 
@@ -481,11 +554,18 @@ def test_a_large_group_is_cut_on_its_strongest_links_first() -> None:
 
 
 @given(
-    st.integers(4, 12).flatmap(lambda n: st.tuples(
-        st.just(n),
-        st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1),
-                           st.sampled_from([0.3, 0.35, 0.5, 0.8, 2.0])),
-                 min_size=3, max_size=40))),
+    st.integers(4, 12).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.lists(
+                st.tuples(
+                    st.integers(0, n - 1), st.integers(0, n - 1), st.sampled_from([0.3, 0.35, 0.5, 0.8, 2.0])
+                ),
+                min_size=3,
+                max_size=40,
+            ),
+        )
+    ),
     st.randoms(use_true_random=False),
 )
 @settings(max_examples=80, deadline=None)
@@ -546,8 +626,11 @@ def test_link_matrix_adds_links_in_any_order() -> None:
 
 
 def test_parts_of_an_unlinkable_pair_of_cliques() -> None:
-    weights = link_matrix(8, [(a, b, 0.5) for first in (0, 4) for a in range(first, first + 4)
-                              for b in range(a + 1, first + 4)] + [(3, 4, 0.1)])
+    weights = link_matrix(
+        8,
+        [(a, b, 0.5) for first in (0, 4) for a in range(first, first + 4) for b in range(a + 1, first + 4)]
+        + [(3, 4, 0.1)],
+    )
     assert parts(weights, 0.6) == [[0, 1, 2, 3], [4, 5, 6, 7]]
     assert parts(weights, 0.0) == [list(range(8))]
 
@@ -580,10 +663,18 @@ def test_the_screen_keeps_every_candidate_the_verdict_accepts(
 
 def test_the_screen_drops_unrelated_articles_and_keeps_unknown_ones() -> None:
     seeds = [story_features(t, b, w, PARAMS) for _, t, b, w in _seed_articles()]
-    others = [story_features(None, f"Quarterly sales of {name} rose by {n} percent in "
-                             f"Rotterdam, the harbour authority said.", None, PARAMS)
-              for n, name in enumerate(["tulips", "herring", "cheese", "bicycles", "clogs",
-                                        "windmills", "gouda", "stroopwafels"], start=11)]
+    others = [
+        story_features(
+            None,
+            f"Quarterly sales of {name} rose by {n} percent in Rotterdam, the harbour authority said.",
+            None,
+            PARAMS,
+        )
+        for n, name in enumerate(
+            ["tulips", "herring", "cheese", "bicycles", "clogs", "windmills", "gouda", "stroopwafels"],
+            start=11,
+        )
+    ]
     screen = TermScreen(PARAMS.max_terms)
     for k, f in enumerate([*seeds, *others]):
         screen.add(k, f)
@@ -591,8 +682,9 @@ def test_the_screen_drops_unrelated_articles_and_keeps_unknown_ones() -> None:
     kept = [c for c, _ in screen.screen(seeds[0], candidates, PARAMS.threshold)]
     assert 99 in kept  # not held: kept for the exact verdict
     assert not set(range(len(seeds), len(seeds) + len(others))) & set(kept)
-    assert {k for k in range(1, len(seeds))
-            if compare(seeds[0], seeds[k], PARAMS).score >= PARAMS.threshold} <= set(kept)
+    assert {
+        k for k in range(1, len(seeds)) if compare(seeds[0], seeds[k], PARAMS).score >= PARAMS.threshold
+    } <= set(kept)
     screen.remove(1)
     assert (1, False) in screen.screen(seeds[0], candidates, PARAMS.threshold)  # removed: unknown
 
@@ -629,8 +721,10 @@ def test_one_wrong_date_far_ahead_does_not_empty_the_tier() -> None:
 
 def test_the_screen_answers_the_same_for_keys_beyond_its_row_array() -> None:
     feats = [story_features(t, b, w, PARAMS) for _, t, b, w in _seed_articles()] * 2
-    feats += [story_features(None, f"Sales of {name} rose by {n} percent in Rotterdam.", None,
-                             PARAMS) for n, name in enumerate(["tulips", "herring", "gouda"], 11)]
+    feats += [
+        story_features(None, f"Sales of {name} rose by {n} percent in Rotterdam.", None, PARAMS)
+        for n, name in enumerate(["tulips", "herring", "gouda"], 11)
+    ]
     near, far = TermScreen(PARAMS.max_terms), TermScreen(PARAMS.max_terms)
     offset = 1 << 40  # past the keys the screen finds in an array: looked up in its dict
     for k, f in enumerate(feats[1:], start=1):
@@ -638,19 +732,32 @@ def test_the_screen_answers_the_same_for_keys_beyond_its_row_array() -> None:
         far.add(offset + k, f)
     keys = list(range(1, len(feats)))
     kept = near.screen(feats[0], keys, PARAMS.threshold)
-    assert [(k - offset, b) for k, b in far.screen(feats[0], [offset + k for k in keys],
-                                                    PARAMS.threshold)] == kept
+    assert [
+        (k - offset, b) for k, b in far.screen(feats[0], [offset + k for k in keys], PARAMS.threshold)
+    ] == kept
     assert 0 < len(kept) < len(keys)
 
 
 def test_the_screen_lowers_the_floor_only_for_pairs_that_both_quote() -> None:
-    said = ('"We will rebuild every single house that was lost in the storm before the '
-            'winter comes," the mayor said.')
-    a = story_features(None, f"Zorvath and Quellmar met in Bristane. {said} Okaveno and "
-                       "Thandril stayed away from the talks in Marrowick.", None, PARAMS)
-    b = story_features(None, f"Zorvath and Quellmar visited Dunlorren. {said} Ashfeld, "
-                       "Corvanti and Yselde sent envoys to Ketterby and Wolstane, Ferromund "
-                       "and Grauvoss.", None, PARAMS)
+    said = (
+        '"We will rebuild every single house that was lost in the storm before the '
+        'winter comes," the mayor said.'
+    )
+    a = story_features(
+        None,
+        f"Zorvath and Quellmar met in Bristane. {said} Okaveno and "
+        "Thandril stayed away from the talks in Marrowick.",
+        None,
+        PARAMS,
+    )
+    b = story_features(
+        None,
+        f"Zorvath and Quellmar visited Dunlorren. {said} Ashfeld, "
+        "Corvanti and Yselde sent envoys to Ketterby and Wolstane, Ferromund "
+        "and Grauvoss.",
+        None,
+        PARAMS,
+    )
     evidence = compare(a, b, PARAMS)
     assert PARAMS.quote_threshold <= evidence.score < PARAMS.threshold
     assert link(a, b, PARAMS) is not None  # linked by the quote it shares
@@ -663,9 +770,14 @@ def test_the_screen_lowers_the_floor_only_for_pairs_that_both_quote() -> None:
     assert screen.screen(a, candidates, PARAMS.threshold, PARAMS.quote_threshold) == [(1, True)]
     assert screen.screen(a, candidates, PARAMS.threshold) == []
     # The same rewrite without the quote: below the threshold, and no quote to share.
-    c = story_features(None, "Zorvath and Quellmar visited Dunlorren. Ashfeld, "
-                       "Corvanti and Yselde sent envoys to Ketterby and Wolstane, Ferromund "
-                       "and Grauvoss.", None, PARAMS)
+    c = story_features(
+        None,
+        "Zorvath and Quellmar visited Dunlorren. Ashfeld, "
+        "Corvanti and Yselde sent envoys to Ketterby and Wolstane, Ferromund "
+        "and Grauvoss.",
+        None,
+        PARAMS,
+    )
     assert PARAMS.quote_threshold <= compare(a, c, PARAMS).score < PARAMS.threshold
     screen.add(1, c)
     assert screen.screen(a, candidates, PARAMS.threshold, PARAMS.quote_threshold) == []
@@ -683,5 +795,6 @@ def test_the_tier_finds_exactly_the_pairs_the_verdict_links(
     for k, f in enumerate(feats[1:], start=1):
         tier.add(k, f, [])
     found = dict(tier.find(feats[0]))
-    assert found == {k: e for k in range(1, len(feats))
-                     if (e := link(feats[0], feats[k], PARAMS)) is not None}
+    assert found == {
+        k: e for k in range(1, len(feats)) if (e := link(feats[0], feats[k], PARAMS)) is not None
+    }

@@ -25,8 +25,15 @@ def _articles(count: int, read: list[int]) -> Iterator[Article]:
 
 def test_the_pool_prepares_chunks_ahead_and_keeps_the_order() -> None:
     read = [0]
-    stream = prepare_in_pool(Params(), StoryParams(), _articles(40, read), workers=2,
-                             unchanged=lambda a: a.id == "a3", chunk=4, ahead=3)
+    stream = prepare_in_pool(
+        Params(),
+        StoryParams(),
+        _articles(40, read),
+        workers=2,
+        unchanged=lambda a: a.id == "a3",
+        chunk=4,
+        ahead=3,
+    )
     first = next(stream)
     # Three chunks handed out, then one more before the first chunk's results come back:
     # the workers prepare while the caller applies.
@@ -42,8 +49,14 @@ def test_a_batch_prepared_stage_by_stage_is_prepared_as_one_by_one() -> None:
     rng = random.Random(11)
     articles = [Article(id=f"a{k}", text=textgen.article(rng, 60 + 20 * k)) for k in range(6)]
     articles.insert(2, Article(id="empty", text="   \n  "))
-    articles.insert(4, Article(id="page", html="<html><body><nav>Home</nav><article><h1>Rates "
-                               "hold</h1><p>" + textgen.article(rng, 90) + "</p></article></body></html>"))
+    articles.insert(
+        4,
+        Article(
+            id="page",
+            html="<html><body><nav>Home</nav><article><h1>Rates "
+            "hold</h1><p>" + textgen.article(rng, 90) + "</p></article></body></html>",
+        ),
+    )
     preparer = Preparer(Params(), StoryParams())
     batch = preparer.prepare_many(articles)
     assert [type(x) for x in batch].count(ArticleError) == 1
@@ -54,12 +67,20 @@ def test_a_batch_prepared_stage_by_stage_is_prepared_as_one_by_one() -> None:
             continue
         want = preparer.prepare(article)
         assert (got.extracted, got.body_hash, got.words, got.story) == (
-            want.extracted, want.body_hash, want.words, want.story)
+            want.extracted,
+            want.body_hash,
+            want.words,
+            want.story,
+        )
         for field in ("shingles", "signature", "lead"):
             assert (getattr(got, field) == getattr(want, field)).all()
         assert got.ordered is None and all(s >= 0 for s in got.seconds)
     # In the pool, the article that can't be prepared is skipped in its place.
-    pooled = list(prepare_in_pool(Params(), StoryParams(), articles, workers=2,
-                                  unchanged=lambda a: False, chunk=4, ahead=2))
+    pooled = list(
+        prepare_in_pool(
+            Params(), StoryParams(), articles, workers=2, unchanged=lambda a: False, chunk=4, ahead=2
+        )
+    )
     assert [type(x).__name__ for x in pooled] == [
-        "Skipped" if isinstance(x, ArticleError) else "Prepared" for x in batch]
+        "Skipped" if isinstance(x, ArticleError) else "Prepared" for x in batch
+    ]

@@ -9,8 +9,28 @@ from __future__ import annotations
 import random
 from itertools import product
 
-_SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "de", "ba", "po", "zu", "el",
-              "an", "or", "is", "ta", "gi", "fe", "mo"]
+_SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ne",
+    "ru",
+    "sa",
+    "to",
+    "vi",
+    "de",
+    "ba",
+    "po",
+    "zu",
+    "el",
+    "an",
+    "or",
+    "is",
+    "ta",
+    "gi",
+    "fe",
+    "mo",
+]
 VOCABULARY = ["".join(p) for p in product(_SYLLABLES, repeat=2)] + [
     "".join(p) for p in product(_SYLLABLES[:12], repeat=3)
 ]
@@ -56,10 +76,18 @@ def truncate(text: str, share: float) -> str:
 
 def boilerplate(rng: random.Random, site: str, lines: int = 25) -> tuple[str, str]:
     """A site's header and footer: menu items, share buttons, related stories, copyright."""
-    menu = [f"{site} Home", "World", "Politics", "Business", "Sports", "Opinion", "Share",
-            "Tweet", "Subscribe to our newsletter"]
-    related = [" ".join(rng.choices(VOCABULARY[:200], k=rng.randint(4, 9))).title()
-               for _ in range(lines)]
+    menu = [
+        f"{site} Home",
+        "World",
+        "Politics",
+        "Business",
+        "Sports",
+        "Opinion",
+        "Share",
+        "Tweet",
+        "Subscribe to our newsletter",
+    ]
+    related = [" ".join(rng.choices(VOCABULARY[:200], k=rng.randint(4, 9))).title() for _ in range(lines)]
     header = "\n".join(menu)
     footer = "\n".join(["Related Stories", *related, f"Copyright 2024 {site}. All rights reserved."])
     return header, footer

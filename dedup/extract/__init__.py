@@ -63,8 +63,17 @@ class Extractor:
         if article.html is not None and article.html.strip():
             found = extract_html(article.html, article.url, fast=self.fast_html)
             if found is not None:
-                return self._merge(article, found.body, found.title, found.published, found.source,
-                                   found.attribution, found.dateline, found.byline, "trafilatura")
+                return self._merge(
+                    article,
+                    found.body,
+                    found.title,
+                    found.published,
+                    found.source,
+                    found.attribution,
+                    found.dateline,
+                    found.byline,
+                    "trafilatura",
+                )
             if article.text and article.text.strip():  # the source gave a text version too
                 return self._flat(article, article.text, "flat")
             return self._flat(article, visible_text(article.html), "html-text+flat")
@@ -73,19 +82,41 @@ class Extractor:
         return self._merge(article, "", None, None, host_of(article.url), (), None, None, "as-given")
 
     def _flat(self, article: Article, text: str, method: str) -> Extracted:
-        found = extract_flat(text, self.scorer, self.templates, url=article.url,
-                             title_hint=article.title, crawled_at=article.crawled_at)
+        found = extract_flat(
+            text,
+            self.scorer,
+            self.templates,
+            url=article.url,
+            title_hint=article.title,
+            crawled_at=article.crawled_at,
+        )
         body = found.body
         if not body:  # nothing looked like an article: keep the text rather than lose it
             body = "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
             method = "as-given"
-        return self._merge(article, body, found.title, found.published, found.source,
-                           found.attribution, found.dateline, found.byline, method)
+        return self._merge(
+            article,
+            body,
+            found.title,
+            found.published,
+            found.source,
+            found.attribution,
+            found.dateline,
+            found.byline,
+            method,
+        )
 
     @staticmethod
     def _merge(
-        article: Article, body: str, title: str | None, published: str | None, source: str | None,
-        agencies: tuple[str, ...], dateline: str | None, byline: str | None, method: str,
+        article: Article,
+        body: str,
+        title: str | None,
+        published: str | None,
+        source: str | None,
+        agencies: tuple[str, ...],
+        dateline: str | None,
+        byline: str | None,
+        method: str,
     ) -> Extracted:
         return Extracted(
             body=body,

@@ -82,9 +82,30 @@ _CREDIT_WORDS = frozenset(
     name.lower() for names in AGENCIES.values() for name in names if " " not in name
 ) | frozenset(
     (
-        "associated", "agence", "anadolu", "deutsche", "trust", "indo-asian", "asian", "united",
-        "australian", "canadian", "korean", "emirates", "kuwait", "qatar", "saudi", "source",
-        "sources", "kaynak", "fuente", "quelle", "fonte", "sumber", "copyright", "agencies",
+        "associated",
+        "agence",
+        "anadolu",
+        "deutsche",
+        "trust",
+        "indo-asian",
+        "asian",
+        "united",
+        "australian",
+        "canadian",
+        "korean",
+        "emirates",
+        "kuwait",
+        "qatar",
+        "saudi",
+        "source",
+        "sources",
+        "kaynak",
+        "fuente",
+        "quelle",
+        "fonte",
+        "sumber",
+        "copyright",
+        "agencies",
         "wires",
     )
 )
@@ -127,8 +148,20 @@ def read_agencies(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-_MEDIA_HINTS = ("photo", "image", "picture", "pic", "video", "file", "illustration", "graphic",
-                "foto", "getty", "epa", "/")
+_MEDIA_HINTS = (
+    "photo",
+    "image",
+    "picture",
+    "pic",
+    "video",
+    "file",
+    "illustration",
+    "graphic",
+    "foto",
+    "getty",
+    "epa",
+    "/",
+)
 
 
 def is_media_credit(line: str) -> bool:
@@ -171,12 +204,12 @@ def split_dateline(paragraph: str) -> tuple[str | None, str, tuple[str, ...]]:
     # the bracket opens within them; the capitals form opens with two capitals.
     m = _DATELINE_PAREN.match(paragraph) if "(" in paragraph[:110] else None
     if m and len(m.group("dateline")) <= 110:
-        rest = paragraph[m.end():].lstrip(" :-\u2013—")
+        rest = paragraph[m.end() :].lstrip(" :-\u2013—")
         if rest:
             return m.group("dateline").strip(), rest, agencies_in(m.group("credit"))
     m = _DATELINE_CAPS.match(paragraph) if _may_open_caps_dateline(paragraph) else None
     if m and len(m.group("dateline")) >= 3 and len(paragraph) > m.end() + 20:
-        return m.group("dateline").strip(), paragraph[m.end():], ()
+        return m.group("dateline").strip(), paragraph[m.end() :], ()
     return None, paragraph, ()
 
 

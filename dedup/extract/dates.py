@@ -65,14 +65,24 @@ _PATTERNS = tuple(
         r"(?<![\d/.])(?P<first>\d{1,2})[/.](?P<second_>\d{1,2})[/.](?P<year>(?:19|20)\d{2})(?![\d/.])",
     )
 )
-_ZONES = {"EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8,
-          "PDT": -7, "GMT": 0, "UTC": 0, "Z": 0}
+_ZONES = {
+    "EST": -5,
+    "EDT": -4,
+    "CST": -6,
+    "CDT": -5,
+    "MST": -7,
+    "MDT": -6,
+    "PST": -8,
+    "PDT": -7,
+    "GMT": 0,
+    "UTC": 0,
+    "Z": 0,
+}
 _RELATIVE = re.compile(
     r"(?i)(?<!\d)(?P<n>\d+|an?|one)\s*(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?|days?"
     r"|weeks?|months?|years?)\s+ago\b"
 )
-_UNIT_SECONDS = {"sec": 1, "min": 60, "hou": 3600, "hr": 3600, "hrs": 3600, "day": 86400,
-                 "wee": 604800}
+_UNIT_SECONDS = {"sec": 1, "min": 60, "hou": 3600, "hr": 3600, "hrs": 3600, "day": 86400, "wee": 604800}
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +137,15 @@ def _build(groups: dict[str, str | None]) -> tuple[str, bool] | None:
     elif ampm == "am" and hour == 12:
         hour = 0
     try:
-        moment = datetime(day.year, day.month, day.day, hour, minute, int(groups.get("second") or 0),
-                          tzinfo=_zone(groups.get("zone")))
+        moment = datetime(
+            day.year,
+            day.month,
+            day.day,
+            hour,
+            minute,
+            int(groups.get("second") or 0),
+            tzinfo=_zone(groups.get("zone")),
+        )
     except ValueError:
         return day.isoformat(), False
     return moment.isoformat(), True

@@ -51,12 +51,55 @@ _FETCHED = re.compile(r"(?i)\b(?:downloaded|retrieved|accessed|crawled|archived)
 _WORD_RUN = re.compile(r"[^\W\d_]+")
 # Words a date line or a byline holds besides its dates and names ("Posted on ... at ... by",
 # "Publié le ... à"); other lower-case words make a sentence that names a date.
-_DATE_LINE_WORDS = frozenset({
-    "on", "at", "by", "in", "of", "the", "and", "to", "from", "a", "am", "pm", "p", "m",
-    "et", "gmt", "utc", "est", "edt", "cst", "cdt", "pst", "pdt", "published", "posted",
-    "updated", "modified", "last", "first", "date", "time", "ago", "hour", "hours",
-    "minutes", "days", "le", "la", "de", "du", "à", "um", "el", "del", "às",
-})
+_DATE_LINE_WORDS = frozenset(
+    {
+        "on",
+        "at",
+        "by",
+        "in",
+        "of",
+        "the",
+        "and",
+        "to",
+        "from",
+        "a",
+        "am",
+        "pm",
+        "p",
+        "m",
+        "et",
+        "gmt",
+        "utc",
+        "est",
+        "edt",
+        "cst",
+        "cdt",
+        "pst",
+        "pdt",
+        "published",
+        "posted",
+        "updated",
+        "modified",
+        "last",
+        "first",
+        "date",
+        "time",
+        "ago",
+        "hour",
+        "hours",
+        "minutes",
+        "days",
+        "le",
+        "la",
+        "de",
+        "du",
+        "à",
+        "um",
+        "el",
+        "del",
+        "às",
+    }
+)
 # A line with this many other lower-case words outside its dates is a sentence ("was killed
 # on Oct. 21, 2011 while walking ..."), not a date line or a byline with a date; so is one
 # that ends with a full stop after any such word ("Reid checked in on December 9, 2008.").
@@ -67,11 +110,13 @@ _DATE_LINE_REACH = 3
 _SLUG_WORD = re.compile(r"[^\W\d_]{2,}")
 _ASCII_SLUG_WORD = re.compile(r"[A-Za-z]{2,}")  # the same on ASCII text, faster
 _DIGIT = re.compile(r"\d")
-_SENTENCE_END = frozenset(".!?\"\u201d\u2019")
+_SENTENCE_END = frozenset('.!?"\u201d\u2019')
 _BYLINE_HINT = re.compile(
     r"(?i)^(?:posted |written |words |text |reporting )?(?:by|por|par|von|di|oleh)\b"
     r"|\b(?:published|posted|updated)\b"
 )
+
+
 @dataclass(frozen=True, slots=True)
 class FlatResult:
     """What the flat extractor found; empty ``body`` when nothing looked like an article."""
@@ -94,7 +139,7 @@ def _http_parts(url: str) -> tuple[str, str] | None:
     """
     if not (url.startswith(("https://", "http://")) and url.isascii() and url.isprintable()) or " " in url:
         return None
-    rest = url[url.index("//") + 2:]
+    rest = url[url.index("//") + 2 :]
     end = len(rest)
     for mark in "/?#":
         at = rest.find(mark)
@@ -186,8 +231,9 @@ _CREDIT_OPENERS = frozenset("©([-\u2013\u2014cC")
 
 def _credit_line(s: str) -> tuple[str, ...] | None:
     """:func:`attribution.credit_line`, without running it on paragraphs that can't be one."""
-    if len(s) > _CREDIT_LINE_MAX and (s[0] not in _CREDIT_OPENERS or (
-            s[0] in "cC" and s[:9].isascii() and s[:9].lower() != "copyright")):
+    if len(s) > _CREDIT_LINE_MAX and (
+        s[0] not in _CREDIT_OPENERS or (s[0] in "cC" and s[:9].isascii() and s[:9].lower() != "copyright")
+    ):
         return None
     return attribution.credit_line(s)
 
@@ -208,7 +254,7 @@ def _may_sign_off(paragraph: str) -> bool:
     for dash in _DASHES:
         at = tail.find(dash)
         while at >= 0:
-            after = tail[at + 1:at + 3].lstrip(" ")
+            after = tail[at + 1 : at + 3].lstrip(" ")
             if after[:1].isascii() and after[:1].isupper():
                 return True
             at = tail.find(dash, at + 1)
@@ -224,8 +270,10 @@ def _trailing_credit(paragraph: str) -> tuple[str, tuple[str, ...]]:
     """
     if not _may_sign_off(paragraph):
         return paragraph, ()
-    if len(paragraph) > _TRAILING_WINDOW and not attribution.trailing_credit(
-            paragraph[-_TRAILING_WINDOW:])[1]:
+    if (
+        len(paragraph) > _TRAILING_WINDOW
+        and not attribution.trailing_credit(paragraph[-_TRAILING_WINDOW:])[1]
+    ):
         return paragraph, ()
     return attribution.trailing_credit(paragraph)
 
@@ -279,8 +327,10 @@ class _Lines:
         if meta is None:
             s = self.stripped[k]
             meta = len(s) <= 160 and bool(
-                self.dates(k) or (_BYLINE_HINT.search(s) and attribution.parse_byline(s))
-                or (_DIGIT.search(s) and dates.has_relative(s)))
+                self.dates(k)
+                or (_BYLINE_HINT.search(s) and attribution.parse_byline(s))
+                or (_DIGIT.search(s) and dates.has_relative(s))
+            )
             self._meta[k] = meta
         return meta
 
@@ -304,7 +354,12 @@ def _headline_shaped(lines: _Lines, page: PageScores, k: int, repeated: bool) ->
 
 
 def _title(
-    lines: _Lines, page: PageScores, start: int, end: int, hint: str | None, slug: frozenset[str],
+    lines: _Lines,
+    page: PageScores,
+    start: int,
+    end: int,
+    hint: str | None,
+    slug: frozenset[str],
 ) -> tuple[int | None, float]:
     """Index of the headline among the lines around the body start, and the evidence for it.
 
@@ -320,7 +375,7 @@ def _title(
         if not _headline_form(stripped[k]) or page.low[k] > 1.5 or page.flags[k] & HEADING:
             continue  # (the last two: tests of _headline_shaped that cost nothing)
         if seen is None:  # how often each line of the window is written
-            seen = Counter(lines.folded()[max(0, start - 45): end + 1])
+            seen = Counter(lines.folded()[max(0, start - 45) : end + 1])
         f = lines.folded()[k]
         words = stripped[k].split()
         score = 10.0 if f == hint_folded else 0.0
@@ -394,7 +449,11 @@ def _header_date(
 
 
 def _published(
-    lines: _Lines, title: int | None, start: int, end: int, dateline: str | None,
+    lines: _Lines,
+    title: int | None,
+    start: int,
+    end: int,
+    dateline: str | None,
     reference: str | None,
 ) -> str | None:
     """The article's own date: next to the headline, else in the dateline, else signed below."""
@@ -407,8 +466,12 @@ def _published(
     if found:
         return found
     candidates = [f.iso for f in dates.find_dates(dateline)] if dateline and _may_have_year(dateline) else []
-    candidates += [f.iso for k in range(end + 1, min(end + 4, len(stripped)))
-                   if _PUBLISHED.search(stripped[k]) for f in lines.dates(k)]
+    candidates += [
+        f.iso
+        for k in range(end + 1, min(end + 4, len(stripped)))
+        if _PUBLISHED.search(stripped[k])
+        for f in lines.dates(k)
+    ]
     for iso in candidates:
         if dates.not_after(iso, ref):
             return iso
@@ -420,12 +483,14 @@ def _published(
     return None
 
 
-def _templates(store: TemplateStore, host: str | None, lines: _Lines, page: PageScores
-               ) -> tuple[str, list[int]]:
+def _templates(
+    store: TemplateStore, host: str | None, lines: _Lines, page: PageScores
+) -> tuple[str, list[int]]:
     """Lower the scores of the lines the site's earlier pages had; the site and line keys."""
     keys = line_keys(lines.stripped)
-    furniture = [] if host else [
-        key for k, key in enumerate(keys) if lines.size(k) >= 2 and page.below(k, 0.0)]
+    furniture = (
+        [] if host else [key for k, key in enumerate(keys) if lines.size(k) >= 2 and page.below(k, 0.0)]
+    )
     site = store.site_for(host, furniture)
     # Without a host, the site is a guess from shared lines, which copies of one wire story
     # share too: there a repeated line is template only if it does not read as text.
@@ -458,8 +523,9 @@ def _is_title(s: str, title: str | None, title_folded: str | None) -> bool:
     return _fold(s) == title_folded
 
 
-def _body(lines: _Lines, page: PageScores, start: int, end: int, title: str | None
-          ) -> tuple[list[str], str | None, list[tuple[str, ...]]]:
+def _body(
+    lines: _Lines, page: PageScores, start: int, end: int, title: str | None
+) -> tuple[list[str], str | None, list[tuple[str, ...]]]:
     """The kept lines of the run, the byline met at its start, the credit lines met in it."""
     stripped = lines.stripped
     title_folded = _fold(title) if title else None
@@ -476,13 +542,21 @@ def _body(lines: _Lines, page: PageScores, start: int, end: int, title: str | No
         body.extend(stripped[kept:j])
         _keep(lines, page, j, title, title_folded, body, credits, byline)
         kept = j + 1
-    body.extend(stripped[kept:end + 1])
+    body.extend(stripped[kept : end + 1])
     credits.extend(_signed_off(lines, end, body))
     return body, byline, credits
 
 
-def _keep(lines: _Lines, page: PageScores, k: int, title: str | None, title_folded: str | None,
-          body: list[str], credits: list[tuple[str, ...]], byline: str | None) -> str | None:
+def _keep(
+    lines: _Lines,
+    page: PageScores,
+    k: int,
+    title: str | None,
+    title_folded: str | None,
+    body: list[str],
+    credits: list[tuple[str, ...]],
+    byline: str | None,
+) -> str | None:
     """Line ``k`` of the run goes to the body, to the credits or to the byline, or is
     dropped; returns the byline (one is looked for while the body has fewer than two lines)."""
     if page.flags[k] & (COMMENT | HEADING) or not page.above(k, KEEP):
@@ -509,14 +583,26 @@ def _unplain(lines: _Lines, page: PageScores, first: int, end: int, title: str |
     like one, or possibly the headline."""
     stripped, flags, low = lines.stripped, page.flags, page.low
     if title is None:
-        return [j for j in range(first, end + 1)
-                if flags[j] or low[j] <= KEEP or len(stripped[j]) <= _CREDIT_LINE_MAX
-                or stripped[j][0] in _CREDIT_OPENERS]
+        return [
+            j
+            for j in range(first, end + 1)
+            if flags[j]
+            or low[j] <= KEEP
+            or len(stripped[j]) <= _CREDIT_LINE_MAX
+            or stripped[j][0] in _CREDIT_OPENERS
+        ]
     size = len(title) if title.isascii() else -1  # (-1: any line may equal it)
-    return [j for j in range(first, end + 1)
-            if flags[j] or low[j] <= KEEP or len(stripped[j]) <= _CREDIT_LINE_MAX
-            or stripped[j][0] in _CREDIT_OPENERS or size < 0 or len(stripped[j]) == size
-            or not stripped[j].isascii()]
+    return [
+        j
+        for j in range(first, end + 1)
+        if flags[j]
+        or low[j] <= KEEP
+        or len(stripped[j]) <= _CREDIT_LINE_MAX
+        or stripped[j][0] in _CREDIT_OPENERS
+        or size < 0
+        or len(stripped[j]) == size
+        or not stripped[j].isascii()
+    ]
 
 
 def _signed_off(lines: _Lines, end: int, body: list[str]) -> list[tuple[str, ...]]:

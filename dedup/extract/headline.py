@@ -26,10 +26,21 @@ _LIGATURE = re.compile(r"\b[a-z]+_[a-z]+\b")
 # "6. Skimming device found...", "* 2015 write-up": an item of a list of other stories.
 _LIST_ITEM = re.compile(r"^(?:\d{1,2}[.)]|[*\-\u2013\u2022])\s")
 # Bylines without "By": a few capitalised name words with an initial or a role after them.
-_ROLE = frozenset((
-    "staff", "contributor", "writer", "correspondent", "reporter", "editor", "columnist",
-    "wire", "services", "today", "agencies",
-))
+_ROLE = frozenset(
+    (
+        "staff",
+        "contributor",
+        "writer",
+        "correspondent",
+        "reporter",
+        "editor",
+        "columnist",
+        "wire",
+        "services",
+        "today",
+        "agencies",
+    )
+)
 _JOINERS = frozenset(("and", "&", "de", "van", "von", "der", "da", "di", "la", "le", "al", "bin"))
 _INITIAL = re.compile(r"^[A-Z]\.$")
 
@@ -53,6 +64,9 @@ def byline_shaped(line: str) -> bool:
 def not_a_headline(line: str) -> bool:
     """Whether the (white-space collapsed) line can be ruled out as the headline."""
     return bool(
-        _LIST_ITEM.match(line) or _PHRASES.search(line) or _BREADCRUMB.search(line)
-        or _LIGATURE.search(line) or byline_shaped(line)
+        _LIST_ITEM.match(line)
+        or _PHRASES.search(line)
+        or _BREADCRUMB.search(line)
+        or _LIGATURE.search(line)
+        or byline_shaped(line)
     )

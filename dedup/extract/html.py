@@ -22,8 +22,7 @@ from dedup.extract import attribution
 
 logger = logging.getLogger(__name__)
 
-_TIME_MARKERS = ("article:published_time", "og:published_time", "datePublished", "pubdate",
-                 "publishdate")
+_TIME_MARKERS = ("article:published_time", "og:published_time", "datePublished", "pubdate", "publishdate")
 _TIME_VALUE = re.compile(
     r"(?:content|datetime)\s*=\s*[\"']([^\"']{10,40})[\"']|\"datePublished\"\s*:\s*\"([^\"]{10,40})\""
 )
@@ -73,10 +72,10 @@ def _clean_title(title: str | None, sitename: str | None, host: str | None) -> s
         return bool(p) and any(p == n or (len(n) > 3 and n in p) for n in names)
 
     cuts = list(_TITLE_SEPARATORS.finditer(title))
-    while cuts and is_site(title[cuts[-1].end():]):
+    while cuts and is_site(title[cuts[-1].end() :]):
         title = title[: cuts.pop().start()]
     while cuts and is_site(title[: cuts[0].start()]):
-        title = title[cuts.pop(0).end():]
+        title = title[cuts.pop(0).end() :]
     return title.strip() or None
 
 
@@ -88,8 +87,13 @@ def _trafilatura(html: str, url: str | None, fast: bool) -> Any:
         return None
     try:
         return trafilatura.bare_extraction(
-            html, url=url, fast=fast, include_comments=False, include_tables=True,
-            with_metadata=True, date_extraction_params={"original_date": True, "extensive_search": False},
+            html,
+            url=url,
+            fast=fast,
+            include_comments=False,
+            include_tables=True,
+            with_metadata=True,
+            date_extraction_params={"original_date": True, "extensive_search": False},
         )
     except Exception as error:
         logger.warning("trafilatura failed on %s: %s", url or "a page", error)
@@ -150,8 +154,10 @@ def extract_html(html: str, url: str | None = None, *, fast: bool = True) -> Htm
     author = " ".join(doc.author.split()) if doc.author else None
     byline = byline or author
     agencies = attribution.merge(
-        *credits[:1], attribution.byline_credit(byline) if byline else (),
-        attribution.byline_credit(author) if author and author != byline else (), *credits[1:],
+        *credits[:1],
+        attribution.byline_credit(byline) if byline else (),
+        attribution.byline_credit(author) if author and author != byline else (),
+        *credits[1:],
     )
     published = doc.date or _date_from_text(html, url)
     if published:
@@ -170,8 +176,26 @@ def extract_html(html: str, url: str | None = None, *, fast: bool = True) -> Htm
 class _VisibleText(HTMLParser):
     _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head"})
     _BLOCK = frozenset(
-        {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
-         "article", "header", "footer", "blockquote", "pre", "title"}
+        {
+            "p",
+            "div",
+            "br",
+            "li",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "tr",
+            "section",
+            "article",
+            "header",
+            "footer",
+            "blockquote",
+            "pre",
+            "title",
+        }
     )
 
     def __init__(self) -> None:

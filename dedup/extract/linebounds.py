@@ -83,7 +83,15 @@ def long_line_bounds(w: tuple[float, ...]) -> LongBounds:  # noqa: PLR0915 - see
     w_cap, w_numbers = w[8], w[9]
     long_cap = w_cap * 0.15
     w_sep, w_repeated, w_url, w_ellipsis, w_quote, w_strong, w_credit, w_related = (
-        w[14], w[15], w[17], w[18], w[19], w[20], w[21], w[22])
+        w[14],
+        w[15],
+        w[17],
+        w[18],
+        w[19],
+        w[20],
+        w[21],
+        w[22],
+    )
     log1p = math.log1p
     classes_table = _CLASSES
     margin = _MARGIN
@@ -179,7 +187,16 @@ def short_line_bounds(w: tuple[float, ...]) -> ShortBounds:  # noqa: PLR0915 - s
     last_adds = dict.fromkeys(_TERMINAL, w[5])
     last_adds[":"] = w[6]
     w_sep, w_repeated, w_tiny, w_url, w_ellipsis, w_quote, w_strong, w_related, w_byline = (
-        w[14], w[15], w[16], w[17], w[18], w[19], w[20], w[22], w[23])
+        w[14],
+        w[15],
+        w[16],
+        w[17],
+        w[18],
+        w[19],
+        w[20],
+        w[22],
+        w[23],
+    )
     # Always open: stop words, capitalised words, numbers (all shares in [0, 1]), credit.
     spans = [_span(w[i], 1.0) for i in (7, 8, 9, 21)]
     open_low = sum(a for a, _ in spans) - _MARGIN
@@ -200,8 +217,13 @@ def short_line_bounds(w: tuple[float, ...]) -> ShortBounds:  # noqa: PLR0915 - s
         n_words = len(tokens)
         wide = 0 if s.isascii() else len(_WIDE.findall(s))
         words = n_words + wide / 2.0
-        score = (base + w_chars * log1p(len(s) + wide) + w_words * log1p(words) + w_bullet * bullet
-                 + w_depth * depth)
+        score = (
+            base
+            + w_chars * log1p(len(s) + wide)
+            + w_words * log1p(words)
+            + w_bullet * bullet
+            + w_depth * depth
+        )
         score += last_adds.get(s[-1], 0.0)
         if s.endswith(("...", "…", "..")):
             score += w_ellipsis
@@ -274,8 +296,9 @@ class Bounds:
         low, high = self._short(raw, repeated)
         return low, high, collapsed_region_flags(stripped)
 
-    def page(self, raw: Sequence[str], stripped: Sequence[str], spaces: Sequence[int],
-             text: str | None = None) -> list[Bound]:
+    def page(
+        self, raw: Sequence[str], stripped: Sequence[str], spaces: Sequence[int], text: str | None = None
+    ) -> list[Bound]:
         """:meth:`line` for lines that are not repeated, column-wise where it can.
 
         Long ASCII lines without list marker, URL, quote, separator or credit character
@@ -312,13 +335,19 @@ class Bounds:
                 cap_low, cap_high = (cap, 0.0) if cap < 0.0 else (0.0, cap)
             numbers = w_numbers * n_words / (n_words + 1)
             num_low, num_high = (numbers, 0.0) if numbers < 0.0 else (0.0, numbers)
-            append((score + stop_low + cap_low + num_low - _MARGIN,
-                    score + stop_high + cap_high + num_high + _MARGIN, 0))
+            append(
+                (
+                    score + stop_low + cap_low + num_low - _MARGIN,
+                    score + stop_high + cap_high + num_high + _MARGIN,
+                    0,
+                )
+            )
         return found
 
 
-def _plain_lines(raw: Sequence[str], stripped: Sequence[str], spaces: Sequence[int],
-                 text: str | None) -> list[bool]:
+def _plain_lines(
+    raw: Sequence[str], stripped: Sequence[str], spaces: Sequence[int], text: str | None
+) -> list[bool]:
     """Which lines :meth:`Bounds.page` scores column-wise: long ASCII lines without list
     marker, separator, URL or "Related" start, or credit characters with credit words."""
     plain = [
@@ -334,8 +363,10 @@ def _plain_lines(raw: Sequence[str], stripped: Sequence[str], spaces: Sequence[i
         if text is None or mark in text:
             hits = list(map(contains, stripped, repeat(mark)))
             if any(hits):
-                plain = [p and not (h and _may_be_credit(s, s.lower()))
-                         for p, h, s in zip(plain, hits, stripped, strict=True)]
+                plain = [
+                    p and not (h and _may_be_credit(s, s.lower()))
+                    for p, h, s in zip(plain, hits, stripped, strict=True)
+                ]
     for prefixes in _RARE_STARTS:
         hits = list(map(str.startswith, stripped, repeat(prefixes)))
         if any(hits):
@@ -356,8 +387,10 @@ def _tables(w: tuple[float, ...]) -> tuple[list[float], list[float]]:
     if found is None:
         if len(_TABLES) >= 16:  # (refits build a few; keep it bounded)
             _TABLES.clear()
-        found = _TABLES[key] = ([w[1] * math.log1p(k) for k in range(_TABLE_CHARS)],
-                                [w[2] * math.log1p(k) for k in range(_TABLE_WORDS)])
+        found = _TABLES[key] = (
+            [w[1] * math.log1p(k) for k in range(_TABLE_CHARS)],
+            [w[2] * math.log1p(k) for k in range(_TABLE_WORDS)],
+        )
     return found
 
 

@@ -33,19 +33,169 @@ if TYPE_CHECKING:
 # text; menus, headlines and teasers have few (Kohlschütter et al. 2010, jusText).
 STOP_WORDS = frozenset(
     (
-        "a", "about", "after", "also", "an", "and", "are", "as", "at", "be", "been", "before",
-        "but", "by", "can", "could", "for", "from", "had", "has", "have", "he", "her", "his", "i",
-        "in", "into", "is", "it", "its", "more", "most", "not", "of", "on", "one", "or", "our",
-        "over", "said", "says", "she", "than", "that", "the", "their", "then", "there", "these",
-        "they", "this", "those", "to", "was", "we", "were", "when", "which", "while", "who",
-        "will", "with", "would", "you", "au", "aux", "ce", "dans", "de", "des", "du", "elle", "en",
-        "est", "et", "il", "la", "le", "les", "par", "pas", "pour", "que", "qui", "se", "sur",
-        "un", "une", "auch", "auf", "das", "dem", "den", "der", "die", "ein", "eine", "für", "im",
-        "ist", "mit", "nicht", "sich", "und", "von", "zu", "al", "como", "con", "del", "el", "es",
-        "las", "lo", "los", "más", "para", "pero", "por", "su", "una", "y", "che", "della", "di",
-        "gli", "il", "nel", "non", "per", "sono", "com", "da", "das", "do", "dos", "em", "não",
-        "os", "um", "uma", "ada", "dan", "dari", "dengan", "ini", "itu", "ke", "tidak", "untuk",
-        "yang", "в", "и", "из", "как", "к", "на", "не", "от", "по", "\u0441", "что", "это",
+        "a",
+        "about",
+        "after",
+        "also",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "before",
+        "but",
+        "by",
+        "can",
+        "could",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "his",
+        "i",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "more",
+        "most",
+        "not",
+        "of",
+        "on",
+        "one",
+        "or",
+        "our",
+        "over",
+        "said",
+        "says",
+        "she",
+        "than",
+        "that",
+        "the",
+        "their",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "was",
+        "we",
+        "were",
+        "when",
+        "which",
+        "while",
+        "who",
+        "will",
+        "with",
+        "would",
+        "you",
+        "au",
+        "aux",
+        "ce",
+        "dans",
+        "de",
+        "des",
+        "du",
+        "elle",
+        "en",
+        "est",
+        "et",
+        "il",
+        "la",
+        "le",
+        "les",
+        "par",
+        "pas",
+        "pour",
+        "que",
+        "qui",
+        "se",
+        "sur",
+        "un",
+        "une",
+        "auch",
+        "auf",
+        "das",
+        "dem",
+        "den",
+        "der",
+        "die",
+        "ein",
+        "eine",
+        "für",
+        "im",
+        "ist",
+        "mit",
+        "nicht",
+        "sich",
+        "und",
+        "von",
+        "zu",
+        "al",
+        "como",
+        "con",
+        "del",
+        "el",
+        "es",
+        "las",
+        "lo",
+        "los",
+        "más",
+        "para",
+        "pero",
+        "por",
+        "su",
+        "una",
+        "y",
+        "che",
+        "della",
+        "di",
+        "gli",
+        "il",
+        "nel",
+        "non",
+        "per",
+        "sono",
+        "com",
+        "da",
+        "das",
+        "do",
+        "dos",
+        "em",
+        "não",
+        "os",
+        "um",
+        "uma",
+        "ada",
+        "dan",
+        "dari",
+        "dengan",
+        "ini",
+        "itu",
+        "ke",
+        "tidak",
+        "untuk",
+        "yang",
+        "в",
+        "и",
+        "из",
+        "как",
+        "к",
+        "на",
+        "не",
+        "от",
+        "по",
+        "\u0441",
+        "что",
+        "это",
     )
 )
 
@@ -54,32 +204,128 @@ STOP_WORDS = frozenset(
 # alternative at every position, 30 µs a long line; a set intersection costs 1 µs.
 _FURNITURE_WORDS = frozenset(
     (
-        "share", "shares", "facebook", "twitter", "whatsapp", "linkedin", "pinterest", "reddit",
-        "instagram", "youtube", "telegram", "email", "e-mail", "print", "subscribe",
-        "subscription", "subscribers", "login", "logout", "register", "newsletter", "newsletters",
-        "cookie", "cookies", "privacy", "advertisement", "advert", "advertise", "advertising",
-        "sponsored", "related", "recommended", "comment", "comments", "reply", "copyright", "menu",
-        "trending", "popular", "tag", "tags", "topics", "categories", "home", "search", "loading",
-        "photo", "photos", "image", "images", "credit", "getty", "caption", "video", "videos",
+        "share",
+        "shares",
+        "facebook",
+        "twitter",
+        "whatsapp",
+        "linkedin",
+        "pinterest",
+        "reddit",
+        "instagram",
+        "youtube",
+        "telegram",
+        "email",
+        "e-mail",
+        "print",
+        "subscribe",
+        "subscription",
+        "subscribers",
+        "login",
+        "logout",
+        "register",
+        "newsletter",
+        "newsletters",
+        "cookie",
+        "cookies",
+        "privacy",
+        "advertisement",
+        "advert",
+        "advertise",
+        "advertising",
+        "sponsored",
+        "related",
+        "recommended",
+        "comment",
+        "comments",
+        "reply",
+        "copyright",
+        "menu",
+        "trending",
+        "popular",
+        "tag",
+        "tags",
+        "topics",
+        "categories",
+        "home",
+        "search",
+        "loading",
+        "photo",
+        "photos",
+        "image",
+        "images",
+        "credit",
+        "getty",
+        "caption",
+        "video",
+        "videos",
     )
 )
 _PHRASE_TRIGGERS = frozenset(
     (
-        "sign", "log", "terms", "rights", "read", "continue", "click", "skip", "follow", "next",
+        "sign",
+        "log",
+        "terms",
+        "rights",
+        "read",
+        "continue",
+        "click",
+        "skip",
+        "follow",
+        "next",
         "previous",
     )
 )
-_FURNITURE_PHRASES = ("sign in", "sign up", "log in", "terms of use", "terms of service",
-                      "rights reserved", "read more", "continue reading", "click here", "skip to",
-                      "follow us", "next post", "previous post", "©", "ⓒ")
+_FURNITURE_PHRASES = (
+    "sign in",
+    "sign up",
+    "log in",
+    "terms of use",
+    "terms of service",
+    "rights reserved",
+    "read more",
+    "continue reading",
+    "click here",
+    "skip to",
+    "follow us",
+    "next post",
+    "previous post",
+    "©",
+    "ⓒ",
+)
 # Phrases that mark a line as furniture whatever its length (cookie and legal notices...);
 # looked for only in lines holding one of the trigger words.
 _STRONG_TRIGGERS = frozenset(
     (
-        "cookie", "cookies", "privacy", "terms", "rights", "right", "reserved", "published",
-        "reproduced", "republished", "redistributed", "sign", "subscribe", "newsletter", "click",
-        "javascript", "browser", "adblocker", "blocker", "logged", "log", "comments", "comment",
-        "affiliate", "commission", "follow", "download", "trademark", "copyright",
+        "cookie",
+        "cookies",
+        "privacy",
+        "terms",
+        "rights",
+        "right",
+        "reserved",
+        "published",
+        "reproduced",
+        "republished",
+        "redistributed",
+        "sign",
+        "subscribe",
+        "newsletter",
+        "click",
+        "javascript",
+        "browser",
+        "adblocker",
+        "blocker",
+        "logged",
+        "log",
+        "comments",
+        "comment",
+        "affiliate",
+        "commission",
+        "follow",
+        "download",
+        "trademark",
+        "copyright",
     )
 )
 _STRONG = re.compile(
@@ -95,8 +341,17 @@ _STRONG = re.compile(
 # Media credits and captions: "/ Photo: Reuters", "(AP Photo/...)", "Getty Images".
 _CREDIT_TRIGGERS = frozenset(
     (
-        "photo", "photos", "image", "images", "picture", "photograph", "pic", "credit", "foto",
-        "getty", "file",
+        "photo",
+        "photos",
+        "image",
+        "images",
+        "picture",
+        "photograph",
+        "pic",
+        "credit",
+        "foto",
+        "getty",
+        "file",
     )
 )
 _CREDIT = re.compile(
@@ -122,9 +377,31 @@ _END_HEADING = re.compile(
 )
 _MONTH_WORDS = frozenset(
     (
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-        "january", "february", "march", "april", "june", "july", "august", "september", "october",
-        "november", "december", "ago",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "may",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "ago",
     )
 )
 _NUMERIC_DATE = re.compile(r"\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}")
@@ -138,20 +415,84 @@ _BYLINE_WORDS = frozenset(("by", "por", "par", "von", "di", "oleh", "door", "av"
 # First words of the end headings, so that the expression runs on few lines.
 _HEADING_STARTS = frozenset(
     (
-        "related", "more", "recent", "most", "popular", "read", "viewed", "shared", "you",
-        "recommended", "comments", "comment", "leave", "post", "add", "join", "about", "share",
-        "trending", "tags", "topics", "filed", "don't", "dont", "also", "see", "latest", "top",
-        "editor's", "editors", "what", "sponsored", "around", "from", "next", "previous",
+        "related",
+        "more",
+        "recent",
+        "most",
+        "popular",
+        "read",
+        "viewed",
+        "shared",
+        "you",
+        "recommended",
+        "comments",
+        "comment",
+        "leave",
+        "post",
+        "add",
+        "join",
+        "about",
+        "share",
+        "trending",
+        "tags",
+        "topics",
+        "filed",
+        "don't",
+        "dont",
+        "also",
+        "see",
+        "latest",
+        "top",
+        "editor's",
+        "editors",
+        "what",
+        "sponsored",
+        "around",
+        "from",
+        "next",
+        "previous",
     )
 ) | frozenset(str(n) for n in range(10))
-_RELATED_PREFIXES = ("Related", "RELATED", "Read more", "READ MORE", "Read also", "READ ALSO",
-                     "Also read", "ALSO READ", "See also", "Recommended", "Watch", "WATCH")
+_RELATED_PREFIXES = (
+    "Related",
+    "RELATED",
+    "Read more",
+    "READ MORE",
+    "Read also",
+    "READ ALSO",
+    "Also read",
+    "ALSO READ",
+    "See also",
+    "Recommended",
+    "Watch",
+    "WATCH",
+)
 
 FEATURES = (
-    "bias", "log_chars", "log_words", "bullet", "depth", "terminal", "colon", "stop_words",
-    "capitalised", "numbers", "furniture_short", "furniture_density", "end_heading", "date_like",
-    "separators", "repeated", "tiny", "url", "ellipsis", "quote", "strong_furniture", "credit",
-    "related_prefix", "byline",
+    "bias",
+    "log_chars",
+    "log_words",
+    "bullet",
+    "depth",
+    "terminal",
+    "colon",
+    "stop_words",
+    "capitalised",
+    "numbers",
+    "furniture_short",
+    "furniture_density",
+    "end_heading",
+    "date_like",
+    "separators",
+    "repeated",
+    "tiny",
+    "url",
+    "ellipsis",
+    "quote",
+    "strong_furniture",
+    "credit",
+    "related_prefix",
+    "byline",
 )
 # Fitted by ``python -m benchmarks.extraction --fit`` (logistic regression, weights by
 # sqrt(tokens) so long lines count more, as they do in the shingle metric), before long
@@ -159,9 +500,30 @@ FEATURES = (
 # score F1 0.915 instead of 0.916 on the development pages and drop two end lines of a
 # few synthetic feed bodies; these were kept (cross-validated F1 is 0.914 either way).
 WEIGHTS = (
-    -1.92, -0.36, 1.04, -0.12, -1.2, 1.51, 0.61, 0.17,
-    -1.29, -0.05, -1.01, -0.31, -0.17, -0.52, -0.79, -0.9,
-    -0.37, 0.85, -1.72, 0.79, -1.44, -2.0, -2.0, -0.09,
+    -1.92,
+    -0.36,
+    1.04,
+    -0.12,
+    -1.2,
+    1.51,
+    0.61,
+    0.17,
+    -1.29,
+    -0.05,
+    -1.01,
+    -0.31,
+    -0.17,
+    -0.52,
+    -0.79,
+    -0.9,
+    -0.37,
+    0.85,
+    -1.72,
+    0.79,
+    -1.44,
+    -2.0,
+    -2.0,
+    -0.09,
 )
 
 # A line of more than LONG_WORDS words is read by character-level signals only: length,
@@ -230,8 +592,8 @@ def _related_prefix(s: str) -> bool:
         return False
     for prefix in _RELATED_PREFIXES:
         if s.startswith(prefix):
-            rest = s[len(prefix):].lstrip()
-            glued = s[len(prefix):len(prefix) + 1].isupper()  # "RelatedNorth Korea's..."
+            rest = s[len(prefix) :].lstrip()
+            glued = s[len(prefix) : len(prefix) + 1].isupper()  # "RelatedNorth Korea's..."
             return glued or rest[:1] in _LINK_MARKS
     return False
 
@@ -239,7 +601,8 @@ def _related_prefix(s: str) -> bool:
 def _credit(s: str, tokens: list[str] | set[str]) -> bool:
     """A media credit or caption ("/ Photo: Reuters", "(AP Photo/...)", "Getty Images")."""
     return (not _CREDIT_TRIGGERS.isdisjoint(tokens) or any(m in s for m in _CREDIT_MARKS)) and (
-        _CREDIT.search(s) is not None)
+        _CREDIT.search(s) is not None
+    )
 
 
 def _long_credit(s: str, low: str) -> bool:
@@ -304,8 +667,11 @@ def line_features(raw: str, repeated: bool) -> tuple[float, ...]:
         stop = capitalised = 0.0
         numbers = 0
     date_like = 0.0
-    if n_words <= 12 and not s.isalpha() and (
-            (numbers and not _MONTH_WORDS.isdisjoint(token_set)) or _NUMERIC_DATE.search(s)):
+    if (
+        n_words <= 12
+        and not s.isalpha()
+        and ((numbers and not _MONTH_WORDS.isdisjoint(token_set)) or _NUMERIC_DATE.search(s))
+    ):
         date_like = 1.0
     last = s[-1:]
     return (
@@ -350,8 +716,11 @@ def looks_like_furniture(line: str) -> bool:
     """True for a short line made of site-furniture words ("Follow us", "Most Popular Today")."""
     low = line.lower()
     tokens = set(low.translate(_PUNCT_TO_SPACE).split())
-    return (not _FURNITURE_WORDS.isdisjoint(tokens) or "©" in line
-            or (not _PHRASE_TRIGGERS.isdisjoint(tokens) and any(p in low for p in _FURNITURE_PHRASES)))
+    return (
+        not _FURNITURE_WORDS.isdisjoint(tokens)
+        or "©" in line
+        or (not _PHRASE_TRIGGERS.isdisjoint(tokens) and any(p in low for p in _FURNITURE_PHRASES))
+    )
 
 
 def _flag_text(raw: str) -> str:
@@ -427,8 +796,9 @@ class LineScorer:
         return score, flags
 
     @staticmethod
-    def _remember(memo: dict[str, tuple[float, float, int]], raw: str,
-                  value: tuple[float, float, int]) -> None:
+    def _remember(
+        memo: dict[str, tuple[float, float, int]], raw: str, value: tuple[float, float, int]
+    ) -> None:
         if len(memo) >= _CACHE_LIMIT:
             memo.clear()  # a crude bound: memoisation only saves time
         memo[raw] = value
@@ -459,8 +829,9 @@ class LineScorer:
         self._remember(memo, raw, value)
         return value
 
-    def page_bounds(self, raw: Sequence[str], stripped: Sequence[str], repeated: Sequence[bool],
-                    text: str | None = None) -> list[tuple[float, float, int]]:
+    def page_bounds(
+        self, raw: Sequence[str], stripped: Sequence[str], repeated: Sequence[bool], text: str | None = None
+    ) -> list[tuple[float, float, int]]:
         """:meth:`bounds` of every line of a page (the new ones in one column-wise pass;
         ``text``, the page itself, lets it skip tests for characters the page lacks)."""
         if not self.fast:

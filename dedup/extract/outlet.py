@@ -34,8 +34,23 @@ _NAME = r"(?P<name>[A-Z][\w&'\u2019.-]*(?: [A-Z][\w&'\u2019.-]*){0,3})"
 # "Al-Ahed Telegram", "Dawn on Facebook", "Follow The Daily Star on Twitter": a whole line.
 # X only after "on": "Malcolm X" alone is a name, not a channel link.
 _CHANNEL = re.compile(rf"^(?:Follow |Join )?{_NAME}(?:(?: on| channel on)? {_NETWORKS}| on X)(?: channel)?$")
-_NOT_NAMES = frozenset(("follow", "follow us", "join", "join us", "share", "share on", "us", "like us",
-                        "subscribe", "find us", "connect", "watch", "more"))
+_NOT_NAMES = frozenset(
+    (
+        "follow",
+        "follow us",
+        "join",
+        "join us",
+        "share",
+        "share on",
+        "us",
+        "like us",
+        "subscribe",
+        "find us",
+        "connect",
+        "watch",
+        "more",
+    )
+)
 # A match starts where a run of white space starts or at a separator, never inside a run
 # (the same splits; without it a long run of spaces cost quadratic time).
 _DATELINE_PARTS = re.compile(r"(?:(?<!\s)|(?=\S))\s*(?:/|\s-\s|\s\u2013\s|\|)\s*")
@@ -45,13 +60,17 @@ _HAS_DIGIT = re.compile(r"\d")
 def _may_name_copyright(line: str) -> bool:
     """Whether :data:`_COPYRIGHT_NAME` can match: it needs "©", "(c)" or "copyright"."""
     low = line.lower()
-    return ("©" in line or "(c)" in low or "copyright" in low
-            or (not line.isascii() and any(c in line for c in _CASE_ODDITIES)))
+    return (
+        "©" in line
+        or "(c)" in low
+        or "copyright" in low
+        or (not line.isascii() and any(c in line for c in _CASE_ODDITIES))
+    )
 
 
 def copyright_outlet(lines: Sequence[str], end: int) -> str | None:
     """The outlet named in a copyright footer below the body (line ``end`` is its last)."""
-    for line in lines[end + 1:][::-1][:40]:
+    for line in lines[end + 1 :][::-1][:40]:
         m = _COPYRIGHT_NAME.search(line) if _may_name_copyright(line) else None
         if m:
             name = re.split(r"(?i)\s*(?:\.|,|\ball rights\b|\|)", m.group("name"))[0].strip(" -")
@@ -68,11 +87,15 @@ def dateline_outlet(dateline: str | None) -> str | None:
     """The publisher a dateline's parenthesis names besides the agencies and the date."""
     if not dateline or "(" not in dateline:
         return None
-    inside = dateline[dateline.index("(") + 1:].rsplit(")", 1)[0]
+    inside = dateline[dateline.index("(") + 1 :].rsplit(")", 1)[0]
     for raw in _DATELINE_PARTS.split(inside.strip()):
         part = raw.strip(" ,:;")
-        if (2 < len(part) <= 40 and part[:1].isupper() and not _HAS_DIGIT.search(part)
-                and not attribution.agencies_in(part)):
+        if (
+            2 < len(part) <= 40
+            and part[:1].isupper()
+            and not _HAS_DIGIT.search(part)
+            and not attribution.agencies_in(part)
+        ):
             return part
     return None
 
@@ -90,5 +113,8 @@ def channel_outlet(lines: Sequence[str], body: range) -> str | None:
 
 def find_outlet(lines: Sequence[str], start: int, end: int, dateline: str | None) -> str | None:
     """The outlet a page without a URL names, or ``None`` (see the module's text)."""
-    return (copyright_outlet(lines, end) or dateline_outlet(dateline)
-            or channel_outlet(lines, range(start, end + 1)))
+    return (
+        copyright_outlet(lines, end)
+        or dateline_outlet(dateline)
+        or channel_outlet(lines, range(start, end + 1))
+    )

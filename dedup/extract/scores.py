@@ -43,8 +43,14 @@ class PageScores:
 
     __slots__ = ("_penalty", "_raw", "_repeated", "_scorer", "flags", "high", "low")
 
-    def __init__(self, scorer: LineScorer, raw: Sequence[str], stripped: Sequence[str],
-                 repeated: Sequence[bool], text: str | None = None) -> None:
+    def __init__(
+        self,
+        scorer: LineScorer,
+        raw: Sequence[str],
+        stripped: Sequence[str],
+        repeated: Sequence[bool],
+        text: str | None = None,
+    ) -> None:
         found = scorer.page_bounds(raw, stripped, repeated, text)
         low, high, flags = zip(*found, strict=True) if found else ((), (), ())
         self.low: list[float] = list(low)
@@ -153,22 +159,32 @@ def body_run(page: PageScores, words: Callable[[], Sequence[int]]) -> tuple[int,
     if not any(flags) and best_run([_value(z, r) for z, r in zip(low, roots, strict=True)]) == whole:
         return whole  # the whole page even if every line takes its lowest score
     for _ in range(_ROUNDS):
-        low_values = [(max(z, -CLIP) + SHIFT) * r if v is None else v
-                      for z, r, v in zip(low, roots, fixed, strict=True)]
-        high_values = [(max(z, -CLIP) + SHIFT) * r if v is None else v
-                       for z, r, v in zip(high, roots, fixed, strict=True)]
+        low_values = [
+            (max(z, -CLIP) + SHIFT) * r if v is None else v for z, r, v in zip(low, roots, fixed, strict=True)
+        ]
+        high_values = [
+            (max(z, -CLIP) + SHIFT) * r if v is None else v
+            for z, r, v in zip(high, roots, fixed, strict=True)
+        ]
         guess = best_run([(a + b) * 0.5 for a, b in zip(low_values, high_values, strict=True)])
         first, last = guess
-        worst = [*high_values[:first], *low_values[first:last + 1], *high_values[last + 1:]]
+        worst = [*high_values[:first], *low_values[first : last + 1], *high_values[last + 1 :]]
         other = best_run(worst)
         if other == guess:
             return guess
         a, b = other
-        doubtful = [k for k in range(min(first, a), max(last, b) + 1)
-                    if (first <= k <= last) != (a <= k <= b) and low[k] != high[k]]
+        doubtful = [
+            k
+            for k in range(min(first, a), max(last, b) + 1)
+            if (first <= k <= last) != (a <= k <= b) and low[k] != high[k]
+        ]
         if not doubtful:
             break
         for k in doubtful:
             page.exact(k)
-    return best_run([_value(page.exact(k), r) if v is None else v
-                     for k, (r, v) in enumerate(zip(roots, fixed, strict=True))])
+    return best_run(
+        [
+            _value(page.exact(k), r) if v is None else v
+            for k, (r, v) in enumerate(zip(roots, fixed, strict=True))
+        ]
+    )

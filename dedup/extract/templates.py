@@ -125,8 +125,9 @@ class TemplateStore:
         if found is None:
             return [False] * len(keys)
         counts, need_short, need_long = found
-        return [seen >= (need_long if is_long else need_short)
-                for seen, is_long in zip(counts, long, strict=True)]
+        return [
+            seen >= (need_long if is_long else need_short) for seen, is_long in zip(counts, long, strict=True)
+        ]
 
     def seen(self, site: str, keys: list[int]) -> tuple[list[int], int, int] | None:
         """On how many earlier pages of ``site`` each line was seen, and the counts that make

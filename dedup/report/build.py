@@ -100,8 +100,17 @@ def _story(store: Store, params: Params, sid: int, size: int, canonical_id: str,
             relation = "near" if copy == canon[5] else "story"
             similarity = round(overlap(store.shingle_set(text), canon_set).jaccard, 3)
         when = parse_published(published)
-        member = Member(aid, title, _outlet(source, url), _http(url), when.iso() if when else "undated",
-                        when.instant if when else None, relation, similarity, copy)
+        member = Member(
+            aid,
+            title,
+            _outlet(source, url),
+            _http(url),
+            when.iso() if when else "undated",
+            when.instant if when else None,
+            relation,
+            similarity,
+            copy,
+        )
         if relation != "canonical":
             other = canon_set if text != canon[6] else np.empty(0, dtype=np.uint32)
             member.body = _marked(body, canon_set, params.shingle_size)
@@ -110,8 +119,17 @@ def _story(store: Store, params: Params, sid: int, size: int, canonical_id: str,
             member.body = _marked(body, np.empty(0, dtype=np.uint32), params.shingle_size)
         members.append(member)
     timeline, span = _timeline(members)
-    return Story(sid, size, len({r[5] for r in rows}), members[0], reason, members,
-                 len(rows) - len(members), timeline, span)
+    return Story(
+        sid,
+        size,
+        len({r[5] for r in rows}),
+        members[0],
+        reason,
+        members,
+        len(rows) - len(members),
+        timeline,
+        span,
+    )
 
 
 def _instant_key(published: str | None) -> tuple[bool, str]:
@@ -155,8 +173,7 @@ def tokens_by_word(body: str) -> tuple[list[str], list[int], list[str], list[int
     return raw, breaks, tokens, owner
 
 
-def _marked(body: str, other: np.ndarray, size: int, most: int = BODY_WORDS
-            ) -> list[list[tuple[str, bool]]]:
+def _marked(body: str, other: np.ndarray, size: int, most: int = BODY_WORDS) -> list[list[tuple[str, bool]]]:
     """The body's paragraphs, its first ``most`` words, as (word, shared with ``other``)
     pairs: a word is shared when one of the ``size``-word shingles it stands in occurs in
     the other text. (Shingles are of the whole body, across paragraphs, as indexing reads it.)"""
@@ -185,8 +202,14 @@ def _timeline(members: list[Member]) -> tuple[list[tuple[float, str, bool]], str
     first = min(m.instant for m in dated if m.instant is not None)
     last = max(m.instant for m in dated if m.instant is not None)
     width = (last - first).total_seconds() or 1.0
-    points = [(((m.instant - first).total_seconds() / width) if m.instant else 0.0,
-               f"{m.outlet}, {m.published}", m.relation == "canonical") for m in dated]
+    points = [
+        (
+            ((m.instant - first).total_seconds() / width) if m.instant else 0.0,
+            f"{m.outlet}, {m.published}",
+            m.relation == "canonical",
+        )
+        for m in dated
+    ]
     return points, f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} UTC"
 
 
@@ -196,7 +219,8 @@ def render(report: Report) -> str:
 
     import jinja2
 
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
+    )
     source = resources.files("dedup.report").joinpath("report.html.j2").read_text(encoding="utf-8")
     return env.from_string(source).render(report=report)

@@ -54,8 +54,9 @@ def stories(store: Store, min_size: int, limit: int = 0) -> list[Group]:
 
 
 def story(store: Store, story_id: int) -> Group | None:
-    row = store.execute("SELECT id, size, texts, canonical, reason FROM stories WHERE id = ?",
-                        (story_id,)).fetchone()
+    row = store.execute(
+        "SELECT id, size, texts, canonical, reason FROM stories WHERE id = ?", (story_id,)
+    ).fetchone()
     return None if row is None else Group(*row)
 
 
@@ -65,23 +66,33 @@ def count_stories(store: Store, min_size: int) -> int:
 
 def story_members(store: Store, story_id: int) -> list[tuple[str, str | None, str | None, int]]:
     """(id, source, published, copy group) of each article of a story."""
-    return [(str(a), s, p, int(c)) for a, s, p, c in store.execute(
-        "SELECT id, source, published, copy FROM articles WHERE story = ?", (story_id,))]
+    return [
+        (str(a), s, p, int(c))
+        for a, s, p, c in store.execute(
+            "SELECT id, source, published, copy FROM articles WHERE story = ?", (story_id,)
+        )
+    ]
 
 
 def story_texts(store: Store, story_id: int) -> list[tuple[Any, ...]]:
     """(id, title, source, url, published, copy, text, body) of each article of a story."""
-    return list(store.execute(
-        "SELECT a.id, a.title, a.source, a.url, a.published, a.copy, a.text, t.body "
-        "FROM articles a JOIN texts t ON t.id = a.text WHERE a.story = ?", (story_id,)))
+    return list(
+        store.execute(
+            "SELECT a.id, a.title, a.source, a.url, a.published, a.copy, a.text, t.body "
+            "FROM articles a JOIN texts t ON t.id = a.text WHERE a.story = ?",
+            (story_id,),
+        )
+    )
 
 
 def copy_group(store: Store, group_id: int) -> tuple[Group, list[str]]:
     """A copy group and its members' ids in arrival order."""
-    row = store.execute("SELECT id, size, texts, canonical, reason FROM clusters WHERE id = ?",
-                        (group_id,)).fetchone()
-    members = [str(r[0]) for r in store.execute(
-        "SELECT id FROM articles WHERE copy = ? ORDER BY rowid", (group_id,))]
+    row = store.execute(
+        "SELECT id, size, texts, canonical, reason FROM clusters WHERE id = ?", (group_id,)
+    ).fetchone()
+    members = [
+        str(r[0]) for r in store.execute("SELECT id FROM articles WHERE copy = ? ORDER BY rowid", (group_id,))
+    ]
     return Group(*row), members
 
 
@@ -92,10 +103,15 @@ def story_canonical(store: Store, story_id: int) -> str | None:
 
 def related(store: Store, article_id: str) -> list[Related]:
     """The recorded matches of an article, copies first (best Jaccard), then story links."""
-    return [Related(*row) for row in store.execute(
-        "SELECT CASE WHEN a = ? THEN b ELSE a END, jaccard, containment, relation, score "
-        "FROM matches WHERE a = ? OR b = ? "
-        "ORDER BY relation = 'story', jaccard DESC, score DESC", (article_id,) * 3)]
+    return [
+        Related(*row)
+        for row in store.execute(
+            "SELECT CASE WHEN a = ? THEN b ELSE a END, jaccard, containment, relation, score "
+            "FROM matches WHERE a = ? OR b = ? "
+            "ORDER BY relation = 'story', jaccard DESC, score DESC",
+            (article_id,) * 3,
+        )
+    ]
 
 
 def body(store: Store, text: int) -> str | None:
@@ -107,9 +123,13 @@ def sizes(store: Store, table: str) -> list[tuple[str, int]]:
     """How many copy groups (``clusters``) or ``stories`` have each size, 10 and more as one."""
     if table not in ("clusters", "stories"):
         raise ValueError(f"sizes of clusters or stories, not {table!r}")
-    return [(str(s), int(n)) for s, n in store.execute(
-        "SELECT CASE WHEN size >= 10 THEN '10+' ELSE CAST(size AS TEXT) END AS s, count(*) "
-        f"FROM {table} GROUP BY s ORDER BY min(size)")]
+    return [
+        (str(s), int(n))
+        for s, n in store.execute(
+            "SELECT CASE WHEN size >= 10 THEN '10+' ELSE CAST(size AS TEXT) END AS s, count(*) "
+            f"FROM {table} GROUP BY s ORDER BY min(size)"
+        )
+    ]
 
 
 def publication_dates(store: Store) -> Iterator[str]:
@@ -122,13 +142,16 @@ def pair_rows(store: Store, article_id: str) -> tuple[Any, ...] | None:
     """(text, copy, story, body, signature, shingle_set, story_features) of an article."""
     row = store.execute(
         "SELECT a.text, a.copy, a.story, t.body, t.signature, t.shingle_set, t.story_features "
-        "FROM articles a JOIN texts t ON t.id = a.text WHERE a.id = ?", (article_id,)).fetchone()
+        "FROM articles a JOIN texts t ON t.id = a.text WHERE a.id = ?",
+        (article_id,),
+    ).fetchone()
     return None if row is None else tuple(row)
 
 
 def recorded_relation(store: Store, a: str, b: str) -> str | None:
-    row = store.execute("SELECT relation FROM matches WHERE (a = ? AND b = ?) OR (a = ? AND b = ?)",
-                        (a, b, b, a)).fetchone()
+    row = store.execute(
+        "SELECT relation FROM matches WHERE (a = ? AND b = ?) OR (a = ? AND b = ?)", (a, b, b, a)
+    ).fetchone()
     return None if row is None else str(row[0])
 
 

@@ -49,6 +49,7 @@ from dedup.store.schema import (
 
 log = logging.getLogger(__name__)
 
+
 class Store:
     """A SQLite database holding one index. ``path=None`` keeps it in memory.
 
@@ -63,8 +64,10 @@ class Store:
         self.path = None if path is None else Path(path)
         self._lock: int | None = None
         if self.path is not None and not self.path.parent.is_dir():
-            raise StoreError(f"cannot create the database {str(self.path)!r}: the folder "
-                             f"{str(self.path.parent)!r} does not exist")
+            raise StoreError(
+                f"cannot create the database {str(self.path)!r}: the folder "
+                f"{str(self.path.parent)!r} does not exist"
+            )
         if writer and self.path is not None:
             self._lock = _writer_lock(self.path)
         try:
@@ -94,13 +97,19 @@ class Store:
         neither dedup's application id nor (for databases made before it) dedup's config."""
         if conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID:
             return
-        tables = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "ORDER BY name")]
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                "ORDER BY name"
+            )
+        ]
         if not tables:
             return  # a new (or empty) database
-        if "config" in tables and conn.execute(
-                "SELECT 1 FROM config WHERE key = 'schema_version'").fetchone():
+        if (
+            "config" in tables
+            and conn.execute("SELECT 1 FROM config WHERE key = 'schema_version'").fetchone()
+        ):
             return  # dedup's, made before the application id
         clash = [t for t in tables if t in TABLES]
         if force and not clash:
@@ -111,7 +120,8 @@ class Store:
         if force:
             raise ForeignDatabase(
                 f"{str(self.path)!r} already has tables named as dedup's ({', '.join(clash)}); "
-                "dedup leaves it as it is: use another --db")
+                "dedup leaves it as it is: use another --db"
+            )
         raise ForeignDatabase(
             f"{str(self.path)!r} is another application's SQLite database (tables: {shown}); "
             "dedup leaves it as it is. Use another --db, or add dedup's tables to it with "
@@ -124,8 +134,11 @@ class Store:
             columns, pk = TABLES[name]
             table = self.db[name]
             if name not in existing:
-                table.create(columns, pk=pk or None,  # type: ignore[union-attr]
-                             foreign_keys=FOREIGN_KEYS.get(name, []))
+                table.create(  # type: ignore[union-attr]
+                    columns,
+                    pk=pk or None,
+                    foreign_keys=FOREIGN_KEYS.get(name, []),
+                )
                 continue
             # Columns added since the table was made (nullable: old rows read as unknown).
             have = set(table.columns_dict)
@@ -243,13 +256,14 @@ class Store:
         """(a_text, b_text, relation, score) of the near-copy and story links, in order."""
         yield from self.conn.execute(
             "SELECT a_text, b_text, relation, score FROM matches WHERE relation IN ('near', 'story') "
-            "ORDER BY rowid")
+            "ORDER BY rowid"
+        )
 
     def articles(self) -> Iterator[tuple[str, int, int, str | None, str | None, str, int]]:
         """(id, text, words, published, attribution, content_hash, copy) of every article."""
         yield from self.conn.execute(
-            "SELECT id, text, words, published, attribution, content_hash, copy FROM articles "
-            "ORDER BY rowid")
+            "SELECT id, text, words, published, attribution, content_hash, copy FROM articles ORDER BY rowid"
+        )
 
     def canonicals(self, table: str) -> Iterator[tuple[int, str, str]]:
         """(id, canonical, reason) of every copy group (``clusters``) or ``stories``."""
@@ -266,9 +280,14 @@ class Store:
 
     def near_neighbours(self, text: int) -> list[int]:
         """The texts verified as near copies of ``text``, either way round."""
-        return [int(r[0]) for r in self.conn.execute(
-            "SELECT b_text FROM matches WHERE a_text = ? AND relation = 'near' UNION "
-            "SELECT a_text FROM matches WHERE b_text = ? AND relation = 'near'", (text, text))]
+        return [
+            int(r[0])
+            for r in self.conn.execute(
+                "SELECT b_text FROM matches WHERE a_text = ? AND relation = 'near' UNION "
+                "SELECT a_text FROM matches WHERE b_text = ? AND relation = 'near'",
+                (text, text),
+            )
+        ]
 
     # -- the index's writes ------------------------------------------------------------------
 
@@ -276,7 +295,9 @@ class Store:
         """(id, hash, words, shingles, body, signature, lead, shingle_set, story_features)."""
         self.conn.execute(
             "INSERT INTO texts (id, hash, words, shingles, body, signature, lead, shingle_set, "
-            "story_features) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+            "story_features) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            row,
+        )
 
     def insert_article(self, row: tuple[Any, ...]) -> None:
         """(id, path, title, source, url, published, attribution, dateline, byline, method,
@@ -285,48 +306,62 @@ class Store:
             "INSERT INTO articles (id, path, title, source, url, published, attribution, "
             "dateline, byline, method, text, body_hash, words, copy, story, status, "
             "content_hash, file, run, encoding) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            row,
+        )
 
     def record_exact(self, a: str, b: str, text: int, run: int | None) -> None:
         self.conn.execute(
             "INSERT OR REPLACE INTO matches (a, b, a_text, b_text, jaccard, containment, "
-            "relation, run) VALUES (?, ?, ?, ?, 1.0, 1.0, 'exact', ?)", (a, b, text, text, run))
+            "relation, run) VALUES (?, ?, ?, ?, 1.0, 1.0, 'exact', ?)",
+            (a, b, text, text, run),
+        )
 
     def record_near(self, rows: list[tuple[Any, ...]]) -> None:
         """(a, b, a_text, b_text, jaccard, containment, 'near', run) of verified copies."""
         self.conn.executemany(
             "INSERT OR REPLACE INTO matches (a, b, a_text, b_text, jaccard, containment, relation, "
-            "run) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            "run) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
 
     def record_story_links(self, rows: list[tuple[Any, ...]]) -> None:
         """(a, b, a_text, b_text, 'story', score, evidence, run) of story links."""
         self.conn.executemany(
             "INSERT OR REPLACE INTO matches (a, b, a_text, b_text, relation, score, evidence, run) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
 
     def set_story(self, text: int, story: int) -> None:
         self.conn.execute("UPDATE articles SET story = ? WHERE text = ?", (story, text))
 
     def set_copy_group(self, group: int, texts: list[int]) -> None:
-        self.conn.execute(f"UPDATE articles SET copy = ? WHERE text IN ({','.join('?' * len(texts))})",
-                          (group, *texts))
+        self.conn.execute(
+            f"UPDATE articles SET copy = ? WHERE text IN ({','.join('?' * len(texts))})", (group, *texts)
+        )
 
-    def upsert_story(self, story: int, canonical: str, reason: str, size: int, texts: int,
-                     run: int | None) -> None:
+    def upsert_story(
+        self, story: int, canonical: str, reason: str, size: int, texts: int, run: int | None
+    ) -> None:
         self.conn.execute(
             "INSERT INTO stories (id, canonical, reason, size, texts, updated_run) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET canonical = excluded.canonical, "
             "reason = excluded.reason, size = excluded.size, texts = excluded.texts, "
-            "updated_run = excluded.updated_run", (story, canonical, reason, size, texts, run))
+            "updated_run = excluded.updated_run",
+            (story, canonical, reason, size, texts, run),
+        )
 
-    def upsert_cluster(self, cluster: int, canonical: str, reason: str, size: int, texts: int,
-                       run: int | None) -> None:
+    def upsert_cluster(
+        self, cluster: int, canonical: str, reason: str, size: int, texts: int, run: int | None
+    ) -> None:
         self.conn.execute(
             "INSERT INTO clusters (id, canonical, reason, size, texts, created_run, updated_run) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
             "canonical = excluded.canonical, reason = excluded.reason, size = excluded.size, "
             "texts = excluded.texts, updated_run = excluded.updated_run",
-            (cluster, canonical, reason, size, texts, run, run))
+            (cluster, canonical, reason, size, texts, run, run),
+        )
 
     def delete_story(self, story: int) -> None:
         self.conn.execute("DELETE FROM stories WHERE id = ?", (story,))
@@ -341,8 +376,9 @@ class Store:
         self.record_merge(kept, absorbed, run, kind)
 
     def record_merge(self, kept: int, absorbed: int, run: int | None, kind: str) -> None:
-        self.conn.execute("INSERT INTO merges (run, kept, absorbed, kind) VALUES (?, ?, ?, ?)",
-                          (run, kept, absorbed, kind))
+        self.conn.execute(
+            "INSERT INTO merges (run, kept, absorbed, kind) VALUES (?, ?, ?, ?)", (run, kept, absorbed, kind)
+        )
 
     def delete_article(self, aid: str, new_rep: str | None) -> None:
         """An article's row and its exact match; its other matches pass to ``new_rep``, the
@@ -380,7 +416,8 @@ class Store:
                 "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
                 "display = excluded.display, size = excluded.size, mtime_ns = excluded.mtime_ns, "
                 "hash = excluded.hash, articles = excluded.articles, run = excluded.run",
-                [(*f, run) for f in files])
+                [(*f, run) for f in files],
+            )
 
     def forget_file(self, key: str) -> None:
         with self.transaction():
@@ -391,7 +428,8 @@ class Store:
         with self.transaction():
             self.conn.executemany(
                 "INSERT INTO problems (run, source, line, reason) VALUES (?, ?, ?, ?)",
-                [(run, *p) for p in problems])
+                [(run, *p) for p in problems],
+            )
 
     # -- reads used by the CLI -----------------------------------------------------------
 
@@ -420,8 +458,9 @@ def _writer_lock(path: Path) -> int:
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as e:
-        raise StoreError(f"cannot open the database {str(path)!r}: {e.strerror or e}; "
-                         "check the path and its permissions") from e
+        raise StoreError(
+            f"cannot open the database {str(path)!r}: {e.strerror or e}; check the path and its permissions"
+        ) from e
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -160,8 +160,7 @@ class StoryClusters:
             groups.setdefault(split.find(key), []).append(key)
         return list(groups.values())
 
-    def _content_parts(self, members: list[int], edges: dict[tuple[int, int], float]
-                       ) -> list[list[int]]:
+    def _content_parts(self, members: list[int], edges: dict[tuple[int, int], float]) -> list[list[int]]:
         """A time group cut where its links thin out; copies stay together."""
         limit = self.params.split_ncut
         if len(members) < MIN_NODES or limit <= 0.0:
@@ -193,8 +192,7 @@ class StoryClusters:
         order = sorted(held, key=lambda r: min((prints[k], k) for k in held[r]))
         position = {key: i for i, r in enumerate(order) for key in held[r]}
         cap = self.params.cut_cap
-        links = [(position[a], position[b], min(score, cap))
-                 for (a, b), score in strongest.items()]
+        links = [(position[a], position[b], min(score, cap)) for (a, b), score in strongest.items()]
         # A time group is connected: its articles were joined along its links.
         cut = parts(link_matrix(len(order), links), limit, connected=True)
         return [[key for i in part for key in held[order[i]]] for part in cut]

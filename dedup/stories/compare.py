@@ -82,7 +82,10 @@ def _products(va: dict[str, float], b: StoryFeatures) -> list[tuple[float, str]]
 
 
 def _evidence(
-    a: StoryFeatures, b: StoryFeatures, products: list[tuple[float, str]], score: float,
+    a: StoryFeatures,
+    b: StoryFeatures,
+    products: list[tuple[float, str]],
+    score: float,
     params: StoryParams,
 ) -> StoryEvidence:
     products.sort(key=lambda item: (-item[0], item[1]))
@@ -139,7 +142,4 @@ def same_story(evidence: StoryEvidence, params: StoryParams) -> bool:
         return False
     if evidence.score >= params.threshold:
         return True
-    return (
-        evidence.shared_quote_grams >= params.quote_min_shared
-        and evidence.score >= params.quote_threshold
-    )
+    return evidence.shared_quote_grams >= params.quote_min_shared and evidence.score >= params.quote_threshold

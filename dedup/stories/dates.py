@@ -15,13 +15,26 @@ from datetime import date, timedelta
 from itertools import chain
 
 _MONTH_NAMES = (
-    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-    ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sept", "sep"),
-    ("october", "oct"), ("november", "nov"), ("december", "dec"),
+    ("january", "jan"),
+    ("february", "feb"),
+    ("march", "mar"),
+    ("april", "apr"),
+    ("may",),
+    ("june", "jun"),
+    ("july", "jul"),
+    ("august", "aug"),
+    ("september", "sept", "sep"),
+    ("october", "oct"),
+    ("november", "nov"),
+    ("december", "dec"),
 )
 MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names}
-WEEKDAYS = {name: number for number, name in enumerate(
-    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
+WEEKDAYS = {
+    name: number
+    for number, name in enumerate(
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    )
+}
 
 _NEAR_YEAR = 183  # days: a date without a year is taken in the year that puts it nearest
 _ISO = re.compile(r"((?:19|20)\d\d)-([01]\d)-([0-3]\d)(?!\d)")
@@ -132,6 +145,4 @@ def named_dates(text: str, reference: date | None, limit: int = 8) -> list[date]
     """
     tokens = _TOKENS.findall(text)
     positions = [i for i, token in enumerate(tokens) if token[2].casefold() in CALENDAR]
-    return first_dates(
-        chain(iso_dates(text), dates_in_tokens(tokens, positions, reference)), limit
-    )
+    return first_dates(chain(iso_dates(text), dates_in_tokens(tokens, positions, reference)), limit)

@@ -46,18 +46,18 @@ _ASCII_TOKEN = re.compile(
     r"([.!?\n][^\w.!?\n]*+)?(?:(\d++(?:[.,]\d++)*+)(?i:st|nd|rd|th)?|([A-Za-z]++(?:'[A-Za-z]++)*+))"
 )
 # A time of day ("14:00", "2: 21 pm") dates the page, not the event: it is no term.
-_TIME_OF_DAY = re.compile(
-    r"\b\d{1,2} ?: ?\d{2}(?: ?: ?\d{2})?(?: ?[ap]\.? ?m\b\.?)?", re.IGNORECASE
-)
+_TIME_OF_DAY = re.compile(r"\b\d{1,2} ?: ?\d{2}(?: ?: ?\d{2})?(?: ?[ap]\.? ?m\b\.?)?", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+")
 # One form of apostrophe, quote mark and dash, as dedup.normalise makes them (the case
 # stays: it tells names from words).
-_TYPOGRAPHY = str.maketrans({
-    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u0060\u00b4\u02bc", "'"),
-    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb\u301d\u301e", '"'),
-    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),
-    **dict.fromkeys("\u00ad\u200b\ufeff", None),
-})
+_TYPOGRAPHY = str.maketrans(
+    {
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u0060\u00b4\u02bc", "'"),
+        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb\u301d\u301e", '"'),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),
+        **dict.fromkeys("\u00ad\u200b\ufeff", None),
+    }
+)
 
 # What a word's spelling says about its term (bit flags): written in lower case, it is a
 # word wherever it stands; capitalised inside a sentence, a name; capitalised at the start
@@ -116,14 +116,25 @@ class StoryFeatures:
         # Unpickled (features built in a worker process), the terms are interned again:
         # one string object per distinct term in the process that keeps them, not one per
         # article and term (which took ~3 KB an article in the main process).
-        return _unpickle, (self.terms, self.weights, self.quotes, self.quote_grams, self.day,
-                           self.fingerprint)
+        return _unpickle, (
+            self.terms,
+            self.weights,
+            self.quotes,
+            self.quote_grams,
+            self.day,
+            self.fingerprint,
+        )
 
 
-def _unpickle(terms: tuple[str, ...], weights: bytes, quotes: tuple[str, ...],
-              quote_grams: bytes, day: int | None, fingerprint: int) -> StoryFeatures:
-    return StoryFeatures(tuple(map(sys.intern, terms)), weights, quotes, quote_grams, day,
-                         fingerprint)
+def _unpickle(
+    terms: tuple[str, ...],
+    weights: bytes,
+    quotes: tuple[str, ...],
+    quote_grams: bytes,
+    day: int | None,
+    fingerprint: int,
+) -> StoryFeatures:
+    return StoryFeatures(tuple(map(sys.intern, terms)), weights, quotes, quote_grams, day, fingerprint)
 
 
 def _prepare(text: str) -> str:
@@ -149,8 +160,7 @@ def _know(word: str, cache: _Cache, params: StoryParams) -> _Known:
         folded = word.casefold()
         if not folded.isascii():
             # Accents come and go between outlets (Vendôme, Vendome): fold them.
-            folded = "".join(c for c in unicodedata.normalize("NFKD", folded)
-                             if not unicodedata.combining(c))
+            folded = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
         if word[0].islower():
             inside = start = _SEEN_LOWER
         else:
@@ -182,8 +192,7 @@ def _add_terms(
     get = seen.get
     for position, (start, number, word) in enumerate(tokens):
         if word:
-            term, weight, is_calendar, inside, at_start = (
-                known_form(word) or _know(word, cache, params))
+            term, weight, is_calendar, inside, at_start = known_form(word) or _know(word, cache, params)
             if is_calendar:
                 calendar.append(position)
             if weight <= 0.0:
@@ -211,8 +220,8 @@ def _weights(seen: dict[str, list[float]], params: StoryParams) -> dict[str, flo
     position factor applies."""
     bonus, cap = params.name_bonus, params.word_cap
     return {
-        term: (rarity + bonus if evidence == _SEEN_NAME
-               else (cap if evidence and rarity > cap else rarity)) * boost
+        term: (rarity + bonus if evidence == _SEEN_NAME else (cap if evidence and rarity > cap else rarity))
+        * boost
         for term, (rarity, boost, evidence) in seen.items()
     }
 
@@ -297,10 +306,10 @@ def story_features(
     title_tokens = _tokens(title_text) if title_text else []
     body_tokens = _tokens(body_text)
     # Headlines capitalise every word: only the body tells names from words.
-    title_calendar = _add_terms(title_tokens, 1 << 30, 1.0 + params.title_boost, seen, params,
-                                cased=False)
-    body_calendar = _add_terms(body_tokens, params.lead_words, 1.0 + params.lead_boost, seen,
-                               params, cased=True)
+    title_calendar = _add_terms(title_tokens, 1 << 30, 1.0 + params.title_boost, seen, params, cased=False)
+    body_calendar = _add_terms(
+        body_tokens, params.lead_words, 1.0 + params.lead_boost, seen, params, cased=True
+    )
     weights = _weights(seen, params)
     day = published.day if published is not None else None
     found = chain(
@@ -346,6 +355,11 @@ def _bare(body: str, published: When | None) -> StoryFeatures:
     day = published.day if published is not None else None
     digest = xxhash.xxh3_64(body.encode("utf-8", "surrogatepass"))
     _add_day(digest, day)
-    return StoryFeatures(terms=(), weights=b"", quotes=(), quote_grams=b"",
-                         day=None if day is None else day.toordinal(),
-                         fingerprint=digest.intdigest())
+    return StoryFeatures(
+        terms=(),
+        weights=b"",
+        quotes=(),
+        quote_grams=b"",
+        day=None if day is None else day.toordinal(),
+        fingerprint=digest.intdigest(),
+    )

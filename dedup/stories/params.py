@@ -44,9 +44,7 @@ class StoryParams:
         "group rewrites into stories; off, an article's story is its copy group (copy "
         "detection only: no story features are computed and no story candidates searched)",
     )
-    language: str = _sketch(
-        "en", "wordfreq language of the static rarity model (one model for all articles)"
-    )
+    language: str = _sketch("en", "wordfreq language of the static rarity model (one model for all articles)")
     common_zipf: float = _sketch(
         6.0,
         "a word at or above this Zipf frequency (said, people, the) carries no weight; a "
@@ -112,12 +110,30 @@ class StoryParams:
     def __post_init__(self) -> None:
         problems = []
         if self.features_version != FEATURES_VERSION:
-            problems.append(f"features_version is {FEATURES_VERSION} in this version of dedup, "
-                            f"got {self.features_version!r}")
+            problems.append(
+                f"features_version is {FEATURES_VERSION} in this version of dedup, "
+                f"got {self.features_version!r}"
+            )
         ranges = (
-            (("common_zipf", "name_bonus", "word_cap", "number_weight", "date_weight",
-              "title_boost", "lead_boost", "lead_words", "body_words", "quote_min_shared", "window_days",
-              "max_quotes"), 0.0, None, ">= 0"),
+            (
+                (
+                    "common_zipf",
+                    "name_bonus",
+                    "word_cap",
+                    "number_weight",
+                    "date_weight",
+                    "title_boost",
+                    "lead_boost",
+                    "lead_words",
+                    "body_words",
+                    "quote_min_shared",
+                    "window_days",
+                    "max_quotes",
+                ),
+                0.0,
+                None,
+                ">= 0",
+            ),
             (("max_terms", "quote_words", "quote_max_words"), 1.0, None, ">= 1"),
             (("split_ncut",), 0.0, 1.0, "in [0, 1]"),
         )
@@ -128,8 +144,7 @@ class StoryParams:
                     problems.append(f"{name} must be {wanted}, got {value!r}")
         if not 2 <= self.key_terms <= self.max_terms:
             problems.append(
-                f"key_terms must be between 2 and max_terms ({self.max_terms}), "
-                f"got {self.key_terms!r}"
+                f"key_terms must be between 2 and max_terms ({self.max_terms}), got {self.key_terms!r}"
             )
         for name in ("threshold", "quote_threshold", "cut_cap"):
             if not 0.0 < getattr(self, name) <= 1.0:

@@ -24,8 +24,7 @@ log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 # Tried in order; the first stem that is a known word wins ("probes": probe before prob).
-_SUFFIXES = (("ies", "y"), ("s", ""), ("es", ""), ("ed", "e"), ("ed", ""), ("ing", "e"),
-             ("ing", ""))
+_SUFFIXES = (("ies", "y"), ("s", ""), ("es", ""), ("ed", "e"), ("ed", ""), ("ing", "e"), ("ing", ""))
 _MIN_WORD = 2
 _MIN_STEM = 3
 _STEM_RATIO = 0.2  # the stem must be at least this fraction as frequent as the word

@@ -33,7 +33,8 @@ def term_hashes(feats: StoryFeatures) -> npt.NDArray[np.uint32]:
     """The 32-bit hashes of an article's terms, in the order of its terms."""
     return np.fromiter(
         (xxhash.xxh32_intdigest(t.encode("utf-8", "surrogatepass")) for t in feats.terms),
-        dtype=np.uint32, count=len(feats.terms),
+        dtype=np.uint32,
+        count=len(feats.terms),
     )
 
 
@@ -103,7 +104,9 @@ class TermScreen:
         return hashes
 
     def screen(
-        self, feats: StoryFeatures, candidates: Sequence[int] | npt.NDArray[np.uint32],
+        self,
+        feats: StoryFeatures,
+        candidates: Sequence[int] | npt.NDArray[np.uint32],
         floor: float,
         quoted_floor: float | None = None,
     ) -> list[tuple[int, bool]]:

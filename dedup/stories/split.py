@@ -110,8 +110,10 @@ def _components(weights: Matrix) -> list[list[int]]:
     if seen.all():
         return [list(range(n))]
     rest = np.flatnonzero(~seen)
-    return [np.flatnonzero(seen).tolist(),
-            *(rest[piece].tolist() for piece in _components(weights[rest][:, rest]))]
+    return [
+        np.flatnonzero(seen).tolist(),
+        *(rest[piece].tolist() for piece in _components(weights[rest][:, rest])),
+    ]
 
 
 def _bisect(weights: Matrix, limit: float) -> npt.NDArray[np.bool_] | None:
