@@ -14,7 +14,7 @@ from dedup.shingles import shingle_hashes
 from dedup.sketch import estimate_jaccard
 from dedup.store import Store, queries
 from dedup.stories import StoryEvidence, StoryParams, compare, same_story
-from dedup.storytier import decode_features
+from dedup.stories.features import decode_features
 from dedup.verify import is_near_copy, overlap
 
 

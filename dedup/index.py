@@ -2,7 +2,7 @@
 
 In memory it keeps only what deciding needs: the copy tier (:mod:`dedup.copytier`:
 signatures, shingle counts and LSH table of every distinct text), the story tier
-(:mod:`dedup.storytier`), the body-hash map, the cluster labels and, per article, the few
+(:mod:`dedup.stories.tier`), the body-hash map, the cluster labels and, per article, the few
 fields the canonical policy reads. Opening an index rebuilds this state from the store, so
 the store is the only truth and a killed run loses nothing committed.
 """
@@ -33,13 +33,9 @@ from dedup.params import Params, tuned
 from dedup.pipeline import Prepared, Preparer
 from dedup.store import Store
 from dedup.stories import StoryParams
-from dedup.storytier import (
-    COPY_LINK,
-    Changes,
-    StoryTier,
-    decode_features,
-    evidence_json,
-)
+from dedup.stories.compare import evidence_json
+from dedup.stories.features import decode_features
+from dedup.stories.tier import COPY_LINK, Changes, StoryTier
 from dedup.verify import Overlap
 
 log = logging.getLogger(__name__)

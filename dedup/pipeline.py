@@ -24,7 +24,7 @@ from dedup.params import Params
 from dedup.shingles import shingle_set, text_shingles
 from dedup.sketch import Sketcher
 from dedup.stories import StoryFeatures, StoryParams, story_features
-from dedup.storytier import encode_features
+from dedup.stories.features import encode_features
 
 U32 = npt.NDArray[np.uint32]
 R = TypeVar("R")

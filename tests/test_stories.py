@@ -323,7 +323,7 @@ def test_features_are_small_and_picklable() -> None:
     # so a process keeps one string per distinct term, not one per article and term.
     again = pickle.loads(pickle.dumps(feats))
     assert all(a is b for a, b in zip(again.terms, feats.terms, strict=True))
-    from dedup.storytier import decode_features, encode_features
+    from dedup.stories.features import decode_features, encode_features
 
     stored = decode_features(encode_features(feats))
     assert stored == feats
@@ -690,7 +690,7 @@ def test_the_screen_drops_unrelated_articles_and_keeps_unknown_ones() -> None:
 
 
 def test_the_tier_expires_texts_no_new_article_can_join() -> None:
-    from dedup.storytier import EXPIRY_QUORUM, StoryTier
+    from dedup.stories.tier import EXPIRY_QUORUM, StoryTier
 
     tier = StoryTier(PARAMS)
     tier.add(0, _event_article(0), [])
@@ -709,7 +709,7 @@ def test_the_tier_expires_texts_no_new_article_can_join() -> None:
 
 
 def test_one_wrong_date_far_ahead_does_not_empty_the_tier() -> None:
-    from dedup.storytier import StoryTier
+    from dedup.stories.tier import StoryTier
 
     tier = StoryTier(PARAMS)
     for k in range(5):
@@ -788,7 +788,7 @@ def test_the_screen_lowers_the_floor_only_for_pairs_that_both_quote() -> None:
 def test_the_tier_finds_exactly_the_pairs_the_verdict_links(
     items: list[tuple[str, str, When | None]],
 ) -> None:
-    from dedup.storytier import StoryTier
+    from dedup.stories.tier import StoryTier
 
     feats = _features(items)
     tier = StoryTier(PARAMS)

@@ -16,6 +16,8 @@ statistics), and ``compare(a, b)`` equals ``compare(b, a)`` to the last bit.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import math
 from dataclasses import dataclass
 
@@ -143,3 +145,12 @@ def same_story(evidence: StoryEvidence, params: StoryParams) -> bool:
     if evidence.score >= params.threshold:
         return True
     return evidence.shared_quote_grams >= params.quote_min_shared and evidence.score >= params.quote_threshold
+
+
+_EVIDENCE_FIELDS = tuple(f.name for f in dataclasses.fields(StoryEvidence))
+
+
+def evidence_json(evidence: StoryEvidence) -> str:
+    """The evidence of a story link, as stored in ``matches.evidence`` (its fields are
+    numbers, strings and tuples of strings: JSON as they are)."""
+    return json.dumps({name: getattr(evidence, name) for name in _EVIDENCE_FIELDS}, sort_keys=True)

@@ -12,6 +12,9 @@ processes and compared anywhere.
 
 from __future__ import annotations
 
+import base64
+import dataclasses
+import json
 import math
 import re
 import sys
@@ -363,3 +366,25 @@ def _bare(body: str, published: When | None) -> StoryFeatures:
         day=None if day is None else day.toordinal(),
         fingerprint=digest.intdigest(),
     )
+
+
+def encode_features(feats: StoryFeatures) -> str:
+    """Story features as JSON (bytes as base64), for the ``texts`` table."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(feats):
+        value = getattr(feats, f.name)
+        out[f.name] = {"b64": base64.b64encode(value).decode()} if isinstance(value, bytes) else value
+    return json.dumps(out)
+
+
+def decode_features(raw: str) -> StoryFeatures:
+    data = json.loads(raw)
+    values = {}
+    for f in dataclasses.fields(StoryFeatures):
+        value = data.get(f.name)
+        if isinstance(value, dict) and "b64" in value:
+            value = base64.b64decode(value["b64"])
+        elif isinstance(value, list):
+            value = tuple(map(sys.intern, value) if f.name == "terms" else value)
+        values[f.name] = value
+    return StoryFeatures(**values)

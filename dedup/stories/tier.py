@@ -9,13 +9,8 @@ texts changed story, so the store can be updated for those only.
 
 from __future__ import annotations
 
-import base64
-import dataclasses
 import heapq
-import json
-import sys
 from collections.abc import Iterable
-from typing import Any
 
 from dedup.clusters import Clusters
 from dedup.stories import (
@@ -182,34 +177,3 @@ class StoryTier:
                 self.label[t] = new
                 changed[t] = (old, new)
         return changed
-
-
-_EVIDENCE_FIELDS = tuple(f.name for f in dataclasses.fields(StoryEvidence))
-
-
-def evidence_json(evidence: StoryEvidence) -> str:
-    """The evidence of a story link, as stored in ``matches.evidence`` (its fields are
-    numbers, strings and tuples of strings: JSON as they are)."""
-    return json.dumps({name: getattr(evidence, name) for name in _EVIDENCE_FIELDS}, sort_keys=True)
-
-
-def encode_features(feats: StoryFeatures) -> str:
-    """Story features as JSON (bytes as base64), for the ``texts`` table."""
-    out: dict[str, Any] = {}
-    for f in dataclasses.fields(feats):
-        value = getattr(feats, f.name)
-        out[f.name] = {"b64": base64.b64encode(value).decode()} if isinstance(value, bytes) else value
-    return json.dumps(out)
-
-
-def decode_features(raw: str) -> StoryFeatures:
-    data = json.loads(raw)
-    values = {}
-    for f in dataclasses.fields(StoryFeatures):
-        value = data.get(f.name)
-        if isinstance(value, dict) and "b64" in value:
-            value = base64.b64decode(value["b64"])
-        elif isinstance(value, list):
-            value = tuple(map(sys.intern, value) if f.name == "terms" else value)
-        values[f.name] = value
-    return StoryFeatures(**values)
