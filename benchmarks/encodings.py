@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from dedup.decoding import decode
+from dedup.ingest.decoding import decode
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "extraction"

@@ -30,11 +30,11 @@ from datasketch import MinHash
 
 from benchmarks.feed import FeedGenerator
 from dedup.article import Article
+from dedup.copies.lsh import BandIndex
+from dedup.copies.normalise import normalise, normalise_reference, words
+from dedup.copies.shingles import shingle_set, text_shingles
+from dedup.copies.sketch import Sketcher
 from dedup.extract import Extractor
-from dedup.lsh import BandIndex
-from dedup.normalise import normalise, normalise_reference, words
-from dedup.shingles import shingle_set, text_shingles
-from dedup.sketch import Sketcher
 
 U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]

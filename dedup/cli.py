@@ -23,7 +23,7 @@ from dedup.errors import DedupError
 # start without NumPy, datasketch, trafilatura or the rarity model.
 if TYPE_CHECKING:
     from dedup.decision import Decision, Skipped
-    from dedup.scan import Problem
+    from dedup.ingest.scan import Problem
     from dedup.store import Store
 
 DEFAULT_DB = "dedup.db"
@@ -156,7 +156,7 @@ def index(
     can't be opened (another dedup index writing it: "is in use"), 130 when interrupted
     (Ctrl-C: what was committed is kept, and the run is recorded as interrupted).
     """
-    from dedup.indexer import index_sources, source_bytes
+    from dedup.ingest.runs import index_sources, source_bytes
 
     show = not quiet and sys.stderr.isatty()
     progress = _Progress(enabled=show, total=source_bytes(paths) if show else None)
@@ -417,7 +417,7 @@ def init(db: str, force: bool, stories: bool | None) -> None:
 def export(db: str, fmt: str, output: TextIO) -> None:
     """Write one record per article: its story and copy group, and for each the canonical,
     the article's relation to it and their similarity (README: the export's fields)."""
-    from dedup.export import FIELDS, export_records
+    from dedup.report.export import FIELDS, export_records
 
     with _existing(db) as store:
         records = export_records(store, store.shingle_set)
@@ -555,8 +555,8 @@ def show(article_id: str, db: str, body: bool) -> None:
 def explain(first: str, second: str, db: str) -> None:
     """Explain how two articles compare: copies (Jaccard, containment, shared passages)
     and story (salient-term score, shared terms and quotes, date gap)."""
-    from dedup.explain import explain as explain_pair
     from dedup.params import Params
+    from dedup.report.explain import explain as explain_pair
     from dedup.stories import StoryParams
 
     with _existing(db) as store, _library_errors():
@@ -652,7 +652,7 @@ def report(db: str, output: str, min_size: int, limit: int, story_id: int | None
     """Write the stories as one self-contained HTML page: canonical and why, every member with
     its outlet, date, relation and similarity, side by side with the canonical (shared
     passages marked), a timeline, and a filter box. No network needed to open it."""
-    from dedup.report import build, render
+    from dedup.report.build import build, render
 
     with _existing(db) as store:
         content = build(store, min_size=min_size, limit=limit, story=story_id)
@@ -690,8 +690,8 @@ def datasette_metadata(db: str, output: TextIO) -> None:
 def extract(paths: tuple[str, ...]) -> None:
     """Print what extraction makes of each article in PATHS, one JSON object a line."""
     from dedup.extract import Extractor
-    from dedup.scan import Problem, scan
-    from dedup.sources import parse, read_bytes
+    from dedup.ingest.scan import Problem, scan
+    from dedup.ingest.sources import parse, read_bytes
 
     extractor = Extractor()
     stdin = sys.stdin.buffer

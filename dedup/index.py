@@ -1,6 +1,6 @@
 """The index: one article in, a decision out; backed by the SQLite store.
 
-In memory it keeps only what deciding needs: the copy tier (:mod:`dedup.copytier`:
+In memory it keeps only what deciding needs: the copy tier (:mod:`dedup.copies.tier`:
 signatures, shingle counts and LSH table of every distinct text), the story tier
 (:mod:`dedup.stories.tier`), the body-hash map, the cluster labels and, per article, the few
 fields the canonical policy reads. Opening an index rebuilds this state from the store, so
@@ -26,17 +26,17 @@ import numpy as np
 from dedup.article import Article, parse_published
 from dedup.canonical import Choice, Member, choose
 from dedup.clusters import Clusters, Merge
-from dedup.copytier import CopyTier
+from dedup.copies.tier import CopyTier
+from dedup.copies.verify import Overlap
 from dedup.decision import Decision, Match, Skipped
 from dedup.errors import ArticleError, ConfigMismatch, DedupError, UnknownArticle
 from dedup.params import Params, tuned
-from dedup.pipeline import Prepared, Preparer
+from dedup.prepare import Prepared, Preparer
 from dedup.store import Store
 from dedup.stories import StoryParams
 from dedup.stories.compare import evidence_json
 from dedup.stories.features import decode_features
 from dedup.stories.tier import COPY_LINK, Changes, StoryTier
-from dedup.verify import Overlap
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -644,7 +644,7 @@ class Index:
 
     def export(self) -> Iterator[dict[str, Any]]:
         """One record per article: its copy group, story, canonical, relation and similarity."""
-        from dedup.export import export_records
+        from dedup.report.export import export_records
 
         return export_records(self.store, self.copies.shingles)
 

@@ -1,6 +1,6 @@
 """Extraction and sketching in worker processes, results back in input order.
 
-Only the pure stage (:class:`dedup.pipeline.Preparer`) runs in the workers; matching and
+Only the pure stage (:class:`dedup.prepare.Preparer`) runs in the workers; matching and
 storing stay in the calling process, so there is one writer and no shared state.
 """
 
@@ -16,7 +16,7 @@ from dedup.article import Article
 from dedup.decision import Skipped
 from dedup.errors import ArticleError
 from dedup.params import Params
-from dedup.pipeline import Prepared, Preparer
+from dedup.prepare import Prepared, Preparer
 from dedup.stories import StoryParams
 
 _preparer: Preparer | None = None

@@ -324,7 +324,7 @@ def test_progress_runs_over_the_bytes_of_the_files_to_the_end(tmp_path: Path, rn
 
     from dedup import Index
     from dedup.cli import _Progress
-    from dedup.indexer import index_sources, source_bytes
+    from dedup.ingest.runs import index_sources, source_bytes
 
     pages = tmp_path / "pages"
     pages.mkdir()

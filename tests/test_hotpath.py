@@ -11,10 +11,10 @@ from datasketch import MinHash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.lsh import BandIndex
-from dedup.normalise import normalise, normalise_reference, word_bytes, words
-from dedup.shingles import shingle_hashes, shingle_set, text_shingles
-from dedup.sketch import Sketcher
+from dedup.copies.lsh import BandIndex
+from dedup.copies.normalise import normalise, normalise_reference, word_bytes, words
+from dedup.copies.shingles import shingle_hashes, shingle_set, text_shingles
+from dedup.copies.sketch import Sketcher
 
 _WORD = re.compile(r"\w+")
 

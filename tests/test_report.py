@@ -168,7 +168,7 @@ def test_the_seed_story_opens_side_by_side_and_scripts_stay_inert(browser: Any, 
 @given(st.lists(st.text(max_size=40), max_size=6))
 @settings(max_examples=200, deadline=None)
 def test_the_words_marked_are_read_as_indexing_reads_them(paragraphs: list[str]) -> None:
-    from dedup.normalise import normalise, words
+    from dedup.copies.normalise import normalise, words
     from dedup.report.build import tokens_by_word
 
     body = "\n".join(paragraphs)
@@ -178,7 +178,7 @@ def test_the_words_marked_are_read_as_indexing_reads_them(paragraphs: list[str])
 
 
 def test_the_words_of_the_seeds_are_read_as_indexing_reads_them(seed_bodies: dict[str, str]) -> None:
-    from dedup.normalise import normalise, words
+    from dedup.copies.normalise import normalise, words
     from dedup.report.build import tokens_by_word
 
     for body in seed_bodies.values():

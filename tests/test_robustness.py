@@ -20,7 +20,7 @@ from dedup import Article, ArticleError, DedupError, Index, IndexBusy, Params, S
 from dedup.article import parse_published
 from dedup.cli import cli
 from dedup.extract.dates import parse_reference
-from dedup.pipeline import Preparer
+from dedup.prepare import Preparer
 from tests import badinput, textgen
 from tests.test_crash import _check_consistent
 

@@ -7,10 +7,10 @@ from datasketch import MinHash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.normalise import normalise, words
-from dedup.shingles import shingle_hashes, shingle_set
-from dedup.sketch import Sketcher, estimate_jaccard
-from dedup.verify import overlap
+from dedup.copies.normalise import normalise, words
+from dedup.copies.shingles import shingle_hashes, shingle_set
+from dedup.copies.sketch import Sketcher, estimate_jaccard
+from dedup.copies.verify import overlap
 
 
 @given(st.text())

@@ -1,4 +1,4 @@
-"""dedup.sources: scanning folders and reading pages and feeds, on real files (fixtures/bad_input)."""
+"""dedup.ingest.sources: scanning folders and reading pages and feeds, on real files (fixtures/bad_input)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from dedup.article import Article
 from dedup.errors import SourceError
-from dedup.scan import STDIN, Kind, Problem, ScanStats, SourceFile, kind_of, scan
-from dedup.sources import (
+from dedup.ingest.scan import STDIN, Kind, Problem, ScanStats, SourceFile, kind_of, scan
+from dedup.ingest.sources import (
     MAX_ARTICLE_BYTES,
     MAX_LINE_BYTES,
     content_hash,

@@ -10,7 +10,7 @@ import pytest
 
 from dedup import Article, Params
 from dedup.errors import ArticleError
-from dedup.pipeline import Prepared, Preparer
+from dedup.prepare import Prepared, Preparer
 from dedup.stories import StoryParams
 from dedup.workers import prepare_in_pool
 from tests import textgen

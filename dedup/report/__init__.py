@@ -1,4 +1,7 @@
-"""`dedup report`: the stories of an index as one self-contained HTML page.
+"""Reading an index back for people: `dedup report`'s HTML page (build.py, the template),
+`dedup explain` (explain.py) and `dedup export` (export.py).
+
+The report: the stories of an index as one self-contained HTML page.
 
 Read from the store only; no network, no CDN: the page carries its CSS and a few lines of
 plain JavaScript (a filter box), and a story's timeline is inline SVG. Every piece of
@@ -7,7 +10,3 @@ link only when it is http(s). See docs/cli.md (`dedup report`).
 """
 
 from __future__ import annotations
-
-from dedup.report.build import Report, build, render
-
-__all__ = ["Report", "build", "render"]

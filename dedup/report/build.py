@@ -11,12 +11,12 @@ from typing import Any
 import numpy as np
 
 from dedup.article import parse_published
-from dedup.explain import shared_passages
-from dedup.normalise import normalise
+from dedup.copies.normalise import normalise
+from dedup.copies.shingles import shingle_hashes
+from dedup.copies.verify import overlap
 from dedup.params import Params
-from dedup.shingles import shingle_hashes
+from dedup.report.explain import shared_passages
 from dedup.store import Store, queries
-from dedup.verify import overlap
 
 MAX_MEMBERS = 60  # members shown a story (the rest are counted)
 BODY_WORDS = 300  # words of a text shown side by side (the page stays a few MB at most)
@@ -166,7 +166,7 @@ def tokens_by_word(body: str) -> tuple[list[str], list[int], list[str], list[int
         if len(normalised) != len(chunk):  # white space NFKC made or removed: word by word
             normalised = [normalise(w) for w in chunk]
         for k, word in enumerate(normalised, len(raw)):
-            found = _WORD.findall(word)  # what :func:`dedup.normalise.words` reads
+            found = _WORD.findall(word)  # what :func:`dedup.copies.normalise.words` reads
             tokens += found
             owner += [k] * len(found)
         raw += chunk

@@ -2,7 +2,7 @@
 article with what it matched, counts, and the rows explain, export and the report read.
 
 Each function takes an open :class:`~dedup.store.Store` and returns plain records; the
-callers (the CLI, :mod:`dedup.explain`, :mod:`dedup.export`, :mod:`dedup.report`) hold no
+callers (the CLI, :mod:`dedup.report.explain`, :mod:`dedup.report.export`, :mod:`dedup.report`) hold no
 SQL of their own.
 """
 

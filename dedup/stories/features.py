@@ -51,7 +51,7 @@ _ASCII_TOKEN = re.compile(
 # A time of day ("14:00", "2: 21 pm") dates the page, not the event: it is no term.
 _TIME_OF_DAY = re.compile(r"\b\d{1,2} ?: ?\d{2}(?: ?: ?\d{2})?(?: ?[ap]\.? ?m\b\.?)?", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+")
-# One form of apostrophe, quote mark and dash, as dedup.normalise makes them (the case
+# One form of apostrophe, quote mark and dash, as dedup.copies.normalise makes them (the case
 # stays: it tells names from words).
 _TYPOGRAPHY = str.maketrans(
     {

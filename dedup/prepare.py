@@ -17,12 +17,12 @@ import numpy.typing as npt
 import xxhash
 
 from dedup.article import Article, parse_published
+from dedup.copies.normalise import normalise
+from dedup.copies.shingles import shingle_set, text_shingles
+from dedup.copies.sketch import Sketcher
 from dedup.errors import ArticleError
 from dedup.extract import Extracted, Extractor
-from dedup.normalise import normalise
 from dedup.params import Params
-from dedup.shingles import shingle_set, text_shingles
-from dedup.sketch import Sketcher
 from dedup.stories import StoryFeatures, StoryParams, story_features
 from dedup.stories.features import encode_features
 

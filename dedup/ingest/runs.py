@@ -1,6 +1,6 @@
 """Indexing runs over files, folders and streams: what `dedup index` does.
 
-Reads sources (:mod:`dedup.sources`), skips files unchanged since the last run (same size
+Reads sources (:mod:`dedup.ingest.sources`), skips files unchanged since the last run (same size
 and modification time; a file that was only touched is parsed, and its articles, unchanged
 by content hash, are not sketched again), feeds the articles of the others through
 :meth:`dedup.index.Index.add_many`, and records each file once all of its articles are
@@ -23,8 +23,8 @@ from dedup.article import Article
 from dedup.decision import Decision, Skipped
 from dedup.errors import SourceError
 from dedup.index import Index
-from dedup.scan import Problem, SourceFile, scan
-from dedup.sources import open_stream, parse_stream, problem_from_error
+from dedup.ingest.scan import Problem, SourceFile, scan
+from dedup.ingest.sources import open_stream, parse_stream, problem_from_error
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ array of those hashes, so a text's word hashes are one dictionary look-up a word
 NumPy gather. A k-shingle's hash is then a polynomial over its k word hashes, computed for
 all positions at once in NumPy, mixed with the MurmurHash3 64-bit finaliser and cut to 32
 bits. The 32-bit shingle hashes are what datasketch's affine32 MinHash takes as input, so
-signatures built here are exactly datasketch's (see :mod:`dedup.sketch`).
+signatures built here are exactly datasketch's (see :mod:`dedup.copies.sketch`).
 
 Building a string per shingle and hashing it costs more than MinHash and LSH together
 (DESIGN.md: ~170 us an article); this costs a few tens of microseconds. The values are
@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import xxhash
 
-from dedup.normalise import separated_bytes
+from dedup.copies.normalise import separated_bytes
 
 U64 = npt.NDArray[np.uint64]
 U32 = npt.NDArray[np.uint32]
@@ -47,7 +47,7 @@ _FP_LOAD = 0.6
 class _Vocabulary(dict[str | bytes, int]):
     """Word -> row of its xxh3-64 in :attr:`hashes`; a missing word is hashed and added.
 
-    Words come as ``bytes`` (UTF-8, from :func:`dedup.normalise.word_bytes`) or as ``str``,
+    Words come as ``bytes`` (UTF-8, from :func:`dedup.copies.normalise.word_bytes`) or as ``str``,
     each kind in its own vocabulary: ``"a"`` and ``b"a"`` hash alike, and a dictionary
     holding both compares across the types on every such look-up, at 3x the cost.
     """

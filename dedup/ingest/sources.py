@@ -1,7 +1,7 @@
 """Reading what the user points at (folders of scraped pages, JSON and JSON-lines feeds) as
 :class:`~dedup.article.Article` records.
 
-:func:`dedup.scan.scan` lists the files, :func:`parse_stream` (or :func:`parse` on bytes)
+:func:`dedup.ingest.scan.scan` lists the files, :func:`parse_stream` (or :func:`parse` on bytes)
 turns one file into articles. A bad file never stops a run: whatever is wrong with it is yielded as a
 :class:`Problem` naming the file (and line), and the next file goes on. See docs/sources.md.
 """
@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, TypeAlias
 import xxhash
 
 from dedup.article import Article
-from dedup.decoding import REPLACEMENT_SHARE, binary_reason, decode, decode_utf8, replaced
 from dedup.errors import SourceError
-from dedup.scan import (  # what a source is, and the problems reading one can have
+from dedup.ingest.decoding import REPLACEMENT_SHARE, binary_reason, decode, decode_utf8, replaced
+from dedup.ingest.scan import (  # what a source is, and the problems reading one can have
     Problem,
     SourceFile,
     os_reason,

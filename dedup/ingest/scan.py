@@ -1,7 +1,7 @@
 """Listing what the user points at: the files to read under folders and named paths.
 
 :func:`scan` walks folders and checks named files, every file once (by inode), and says
-why a path is not read (:class:`Problem`); :mod:`dedup.sources` reads the files it lists.
+why a path is not read (:class:`Problem`); :mod:`dedup.ingest.sources` reads the files it lists.
 See docs/sources.md.
 """
 

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dedup.copies.normalise import normalise, words
+from dedup.copies.shingles import shingle_hashes
+from dedup.copies.sketch import estimate_jaccard
+from dedup.copies.verify import is_near_copy, overlap
 from dedup.errors import UnknownArticle
-from dedup.normalise import normalise, words
 from dedup.params import Params
-from dedup.shingles import shingle_hashes
-from dedup.sketch import estimate_jaccard
 from dedup.store import Store, queries
 from dedup.stories import StoryEvidence, StoryParams, compare, same_story
 from dedup.stories.features import decode_features
-from dedup.verify import is_near_copy, overlap
 
 
 @dataclass(frozen=True)

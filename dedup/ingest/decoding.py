@@ -1,7 +1,7 @@
 """Bytes to text for scraped pages: UTF-8, a page's declared charset, or a few bytes replaced.
 
 Also tells binary files from text. Each function returns the text (or ``None`` when the
-bytes can't be read as text) and the reason for a :class:`dedup.scan.Problem`: fatal
+bytes can't be read as text) and the reason for a :class:`dedup.ingest.scan.Problem`: fatal
 when the text is ``None``, a warning otherwise.
 """
 

@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from dedup.copies.verify import overlap
 from dedup.store import Store, queries
-from dedup.verify import overlap
 
 FIELDS = (
     "id",

@@ -16,11 +16,11 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from dedup.lsh import BandIndex
+from dedup.copies.lsh import BandIndex
+from dedup.copies.verify import Overlap, is_near_copy, overlap, plausible
 from dedup.params import Params
-from dedup.pipeline import Prepared
+from dedup.prepare import Prepared
 from dedup.store import Store
-from dedup.verify import Overlap, is_near_copy, overlap, plausible
 
 U32 = npt.NDArray[np.uint32]
 
