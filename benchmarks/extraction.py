@@ -42,7 +42,8 @@ from benchmarks.titles import run_titles
 from dedup.article import Article
 from dedup.extract import Extractor
 from dedup.extract.flat import extract_flat
-from dedup.extract.lines import FEATURES, WEIGHTS, LineScorer, line_features
+from dedup.extract.lines import FEATURES, WEIGHTS, line_features
+from dedup.extract.scorer import LineScorer
 from dedup.extract.templates import TemplateStore
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -679,7 +679,7 @@ def report(db: str, output: str, min_size: int, limit: int, story_id: int | None
 def datasette_metadata(db: str, output: TextIO) -> None:
     """Write Datasette metadata describing the tables and columns of --db: serve it with
     `datasette DB --metadata FILE`."""
-    from dedup.datasette import metadata
+    from dedup.store.datasette import metadata
 
     json.dump(metadata(Path(db).stem), output, indent=2)
     output.write("\n")

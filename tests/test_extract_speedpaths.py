@@ -40,12 +40,12 @@ from dedup.extract.lines import (
     HEADING,
     REGION,
     WEIGHTS,
-    LineScorer,
     _opens_comment_section,
     collapsed_region_flags,
     line_features,
     line_flags,
 )
+from dedup.extract.scorer import LineScorer
 from dedup.extract.scores import PageScores, body_run
 from dedup.extract.templates import TemplateStore, line_key, line_keys
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from dedup.article import Article, parse_published
 from dedup.extract.flat import extract_flat, host_of
 from dedup.extract.html import extract_html, visible_text
-from dedup.extract.lines import LineScorer
+from dedup.extract.scorer import LineScorer
 from dedup.extract.templates import TemplateStore
 
 __all__ = ["Extracted", "Extractor", "TemplateStore"]

@@ -35,8 +35,9 @@ from urllib.parse import unquote, urlsplit
 
 from dedup.extract import attribution, dates
 from dedup.extract.headline import not_a_headline
-from dedup.extract.lines import COMMENT, HEADING, LineScorer, credit_words, looks_like_furniture
+from dedup.extract.lines import COMMENT, HEADING, credit_words, looks_like_furniture
 from dedup.extract.outlet import find_outlet
+from dedup.extract.scorer import LineScorer
 from dedup.extract.scores import PageScores, body_run
 from dedup.extract.templates import ANONYMOUS, TemplateStore, line_keys
 

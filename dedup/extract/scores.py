@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from dedup.extract.lines import COMMENT, HEADING, SECTION, LineScorer
+from dedup.extract.lines import COMMENT, HEADING, SECTION
+from dedup.extract.scorer import LineScorer
 
 # Region choice (fitted with the line weights on the development pages, see the module
 # docstring of benchmarks/extraction.py): a furniture line costs at most CLIP (times its
