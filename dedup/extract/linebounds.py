@@ -26,7 +26,6 @@ from operator import contains
 from dedup.extract.lines import (
     _BULLETS,
     _BYLINE_WORDS,
-    _FURNITURE_PHRASES,
     _HEADING_STARTS,
     _RELATED_PREFIXES,
     _TERMINAL,
@@ -38,6 +37,7 @@ from dedup.extract.lines import (
     _shape,
     collapsed_region_flags,
 )
+from dedup.extract.vocabulary import FURNITURE_PHRASES
 
 # Upper-case ASCII letters to "A" and digits to "0", to count them in one C-level pass.
 _CLASSES = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", b"A" * 26 + b"0" * 10)
@@ -206,7 +206,7 @@ def short_line_bounds(w: tuple[float, ...]) -> ShortBounds:  # noqa: PLR0915 - s
     date_low, date_high = _span(w[13], 1.0)
     strong_low, strong_high = _span(w[20], 1.0)
     w_density = w[11]
-    phrases = len(_FURNITURE_PHRASES)
+    phrases = len(FURNITURE_PHRASES)
     log1p = math.log1p
 
     # One flat function on purpose, as long_line_bounds.
