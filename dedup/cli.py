@@ -3,31 +3,36 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
-import re
 import sys
-import time
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from dedup._version import __version__
-from dedup.article import parse_published
 from dedup.errors import DedupError
+from dedup.terminal import (
+    Progress,
+    by_instant,
+    no_article,
+    outlet,
+    plural,
+    print_summary,
+    score,
+    when_utc,
+)
 
 # Commands import what they need when they run: `dedup --version` and the reading commands
 # start without NumPy, datasketch, trafilatura or the rarity model.
 if TYPE_CHECKING:
-    from dedup.decision import Decision, Skipped
     from dedup.ingest.scan import Problem
     from dedup.store import Store
 
 DEFAULT_DB = "dedup.db"
-_ABOUT_ARTICLE = re.compile(r"^article '(?:[^'\\]|\\.)*': ")
 
 db_option = click.option(
     "--db",
@@ -159,12 +164,11 @@ def index(
     from dedup.ingest.runs import index_sources, source_bytes
 
     show = not quiet and sys.stderr.isatty()
-    progress = _Progress(enabled=show, total=source_bytes(paths) if show else None)
+    progress = Progress(enabled=show, total=source_bytes(paths) if show else None)
 
     def warn(p: Problem) -> None:
         if not quiet:
-            where = f"{p.source}:{p.line}" if p.line else p.source
-            progress.print(f"warning: {where}: {p.reason}")
+            progress.print(f"warning: {p}")
 
     from dedup.index import Index
     from dedup.stories import StoryParams
@@ -208,7 +212,7 @@ def index(
         data = summary.counts() | {"timings": {k: round(v, 4) for k, v in summary.timings.items()}}
         click.echo(json.dumps(data))
     else:
-        _print_summary(summary, db, stories_on)
+        print_summary(summary, db, stories_on)
     nothing = summary.read == 0 and summary.unchanged_files == 0
     if nothing:
         raise click.ClickException(
@@ -216,139 +220,6 @@ def index(
             + ", ".join(paths)
             + ("" if summary.problems else " (no .txt, .html, .json or .jsonl files found)")
         )
-
-
-def _print_summary(s: Any, db: str, stories: bool) -> None:
-    """The run in one vocabulary: files *not read again* (unchanged since the last run),
-    articles *unchanged* (the same id and content), *skipped* (not indexed) apart from
-    *warnings* (indexed all the same); each breakdown adds up to its count."""
-    click.echo(
-        f"read {_plural(s.read, 'article')} from {_plural(s.files, 'file')} "
-        f"({s.unchanged_files} unchanged files not read again)"
-    )
-    click.echo(
-        f"new {s.new}, exact copies {s.exact}, near copies {s.near}, other versions of a "
-        f"story {s.story}, unchanged articles {s.unchanged}, removed {s.removed}, skipped {s.skipped}"
-    )
-    if s.missing_files:
-        click.echo(f"pruned {_plural(s.missing_files, 'missing file')}")
-    grouped = f"stories {s.stories}" if stories else "no story tier"
-    click.echo(f"copy groups {s.clusters}, {grouped} in {db}; {s.seconds:.2f} s")
-    for label, skipped in (("skipped", True), ("warnings", False)):
-        reasons = Counter(_reason_kind(p.reason) for p in s.problems if p.skipped == skipped)
-        if reasons:
-            click.echo(f"{label}: " + ", ".join(f"{n} {k}" for k, n in sorted(reasons.items())))
-
-
-def _by_instant(member: tuple[str, str | None, str | None, int]) -> tuple[bool, str, str]:
-    """Members in order of publication as instants (a local time with its offset counts
-    at its UTC time), undated last, then by id."""
-    when = parse_published(member[2])
-    return when is None, when.iso() if when else "", member[0]
-
-
-def _when(published: str | None) -> str:
-    """A publication time as UTC ("2024-01-08T07:18:42Z"), or the day when only it is known."""
-    when = parse_published(published)
-    return when.iso() if when else "undated"
-
-
-def _outlet(source: str | None) -> str:
-    """An outlet as people name it: a URL given as the source is shown as its host."""
-    if not source:
-        return "unknown outlet"
-    if source.startswith(("http://", "https://")):
-        from dedup.extract.flat import host_of
-
-        return host_of(source) or source
-    return source
-
-
-def _no_article(aid: str, db: str) -> click.ClickException:
-    """One wording for an unknown id, whichever command was given it."""
-    return click.ClickException(f"no article {aid!r} in {db}; `dedup export --db {db}` lists the ids")
-
-
-def _plural(n: int, noun: str) -> str:
-    if n == 1:
-        return f"1 {noun}"
-    return f"{n:,} " + (noun[:-1] + "ies" if noun.endswith("y") else noun + "s")
-
-
-def _score(value: float | None) -> str:
-    return "unknown" if value is None else f"{value:.3f}"
-
-
-def _reason_kind(reason: str) -> str:
-    """What a problem is, without what it is about: "no words in the body after extraction"."""
-    reason = _ABOUT_ARTICLE.sub("", reason)
-    reason = reason.split(" (", maxsplit=1)[0].split(":", maxsplit=1)[0].split(";", maxsplit=1)[0]
-    return reason.removesuffix(", skipped").strip()
-
-
-class _Progress:
-    """A rich progress bar on a terminal; nothing otherwise.
-
-    The bar runs over the bytes of the files to read (counted by a scan first, which only
-    stats them), so its ETA holds for a folder of pages and for one big feed alike; beside
-    it, the articles decided and their rate. Reading standard input, the total is unknown
-    and the bar only pulses.
-    """
-
-    def __init__(self, enabled: bool, total: int | None = None, console: Any = None) -> None:
-        self.enabled = enabled
-        self.total = total
-        self.console = console
-        self.articles = 0
-        self._bar: Any = None
-
-    def __enter__(self) -> _Progress:
-        if self.enabled:
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                Progress,
-                TaskProgressColumn,
-                TextColumn,
-                TimeElapsedColumn,
-                TimeRemainingColumn,
-            )
-
-            self._bar = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                TaskProgressColumn(),
-                TextColumn("{task.fields[articles]:,} articles, {task.fields[rate]:,.0f}/s"),
-                TimeElapsedColumn(),
-                TextColumn("ETA"),
-                TimeRemainingColumn(),
-                console=self.console or Console(stderr=True),
-                transient=True,
-            )
-            self._bar.__enter__()
-            self._task = self._bar.add_task("indexing", total=self.total, articles=0, rate=0.0)
-            self._started = time.monotonic()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(*exc)
-
-    def advance(self, _: Decision | Skipped) -> None:
-        if self._bar is not None:
-            self.articles += 1
-            rate = self.articles / max(time.monotonic() - self._started, 1e-3)
-            self._bar.update(self._task, articles=self.articles, rate=rate)
-
-    def read(self, n: int) -> None:
-        if self._bar is not None and n:
-            self._bar.advance(self._task, n)
-
-    def print(self, message: str) -> None:
-        if self._bar is not None:
-            self._bar.console.print(message, markup=False, highlight=False)
-        else:
-            click.echo(message, err=True)
 
 
 @cli.command()
@@ -370,7 +241,7 @@ def remove(ids: tuple[str, ...], db: str) -> None:
                 idx.remove(aid)
             except UnknownArticle:
                 unknown.append(aid)
-    click.echo(f"removed {_plural(len(ids) - len(unknown), 'article')} from {db}")
+    click.echo(f"removed {plural(len(ids) - len(unknown), 'article')} from {db}")
     if unknown:
         raise click.ClickException("no article " + ", ".join(map(repr, unknown)) + f" in {db}")
 
@@ -394,7 +265,7 @@ def init(db: str, force: bool, stories: bool | None) -> None:
     story_params = None if stories is None else StoryParams(enabled=stories)
     with _library_errors(), Index.open(db, story_params=story_params, force=force) as idx:
         n = len(idx)
-    click.echo(f"{db}: a dedup index of {_plural(n, 'article')}")
+    click.echo(f"{db}: a dedup index of {plural(n, 'article')}")
 
 
 @cli.command()
@@ -456,7 +327,7 @@ def clusters(db: str, min_size: int, limit: int) -> None:
         click.echo(f"no group with {min_size} or more articles")
         return
     for g in groups:
-        click.echo(f"cluster {g.id}: {_plural(g.size, 'article')}, {_plural(g.texts, 'distinct text')}")
+        click.echo(f"cluster {g.id}: {plural(g.size, 'article')}, {plural(g.texts, 'distinct text')}")
         click.echo(f"  canonical {g.canonical}: {g.reason}")
 
 
@@ -482,16 +353,16 @@ def stories(db: str, min_size: int, limit: int) -> None:
 
     with _existing(db) as store:
         found = queries.stories(store, min_size, limit)
-        members = {s.id: sorted(queries.story_members(store, s.id), key=_by_instant) for s in found}
+        members = {s.id: sorted(queries.story_members(store, s.id), key=by_instant) for s in found}
     if not found:
         click.echo(f"no story with {min_size} or more articles")
         return
     for s in found:
         groups = len({m[3] for m in members[s.id]})
-        click.echo(f"story {s.id}: {_plural(s.size, 'article')}, {_plural(groups, 'copy group')}")
+        click.echo(f"story {s.id}: {plural(s.size, 'article')}, {plural(groups, 'copy group')}")
         click.echo(f"  canonical {s.canonical}: {s.reason}")
         for aid, source, published, copy in members[s.id]:
-            click.echo(f"  - {aid} ({_outlet(source)}, {_when(published)}, copy group {copy})")
+            click.echo(f"  - {aid} ({outlet(source)}, {when_utc(published)}, copy group {copy})")
 
 
 @cli.command()
@@ -505,7 +376,7 @@ def show(article_id: str, db: str, body: bool) -> None:
     with _existing(db) as store:
         row = store.article(article_id)
         if row is None:
-            raise _no_article(article_id, db)
+            raise no_article(article_id, db)
         group, members = queries.copy_group(store, row["copy"])
         canonical, reason = group.canonical, group.reason
         matches = queries.related(store, article_id)
@@ -534,14 +405,14 @@ def show(article_id: str, db: str, body: bool) -> None:
     else:
         now = "a member of its copy group"
     click.echo(f"now: {now}; arrived as: {row['status']}")
-    click.echo(f"copy group: {row['copy']} ({_plural(len(members), 'article')})  story: {row['story']}")
+    click.echo(f"copy group: {row['copy']} ({plural(len(members), 'article')})  story: {row['story']}")
     click.echo(f"canonical: {canonical} ({reason})")
     for m in matches:
         if m.relation == "story":  # a story link has a salient-term score, not shingle overlaps
-            click.echo(f"  story {m.other}: score {_score(m.score)}")
+            click.echo(f"  story {m.other}: score {score(m.score)}")
         else:
             click.echo(
-                f"  {m.relation} {m.other}: jaccard {_score(m.jaccard)}, containment {_score(m.containment)}"
+                f"  {m.relation} {m.other}: jaccard {score(m.jaccard)}, containment {score(m.containment)}"
             )
     if body and text:
         click.echo("")
@@ -562,7 +433,7 @@ def explain(first: str, second: str, db: str) -> None:
     with _existing(db) as store, _library_errors():
         for aid in (first, second):
             if store.article(aid) is None:
-                raise _no_article(aid, db)
+                raise no_article(aid, db)
         p = store.params() or Params()
         raw = store.get_config("story_params")
         sp = StoryParams.from_dict(json.loads(raw)) if raw else StoryParams()
@@ -662,7 +533,7 @@ def report(db: str, output: str, min_size: int, limit: int, story_id: int | None
     Path(output).write_text(page, encoding="utf-8")
     left = f", {content.left_out} left out" if content.left_out else ""
     click.echo(
-        f"wrote {output}: {_plural(len(content.stories), 'story')}{left}, "
+        f"wrote {output}: {plural(len(content.stories), 'story')}{left}, "
         f"{len(page.encode('utf-8')) / 1e3:,.0f} kB"
     )
 
@@ -706,27 +577,11 @@ def extract(paths: tuple[str, ...]) -> None:
             continue
         for record in parse(item, data):
             if isinstance(record, Problem):
-                where = f"{record.source}:{record.line}" if record.line else record.source
-                click.echo(f"warning: {where}: {record.reason}", err=True)
+                click.echo(f"warning: {record}", err=True)
                 continue
             x = extractor.extract(record)
-            click.echo(
-                json.dumps(
-                    {
-                        "id": record.id,
-                        "path": record.path,
-                        "title": x.title,
-                        "body": x.body,
-                        "published": x.published,
-                        "source": x.source,
-                        "attribution": list(x.attribution),
-                        "dateline": x.dateline,
-                        "byline": x.byline,
-                        "method": x.method,
-                    },
-                    ensure_ascii=False,
-                )
-            )
+            fields = {"id": record.id, "path": record.path, **dataclasses.asdict(x)}
+            click.echo(json.dumps(fields, ensure_ascii=False))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -323,8 +323,8 @@ def test_progress_runs_over_the_bytes_of_the_files_to_the_end(tmp_path: Path, rn
     from rich.console import Console
 
     from dedup import Index
-    from dedup.cli import _Progress
     from dedup.ingest.runs import index_sources, source_bytes
+    from dedup.terminal import Progress
 
     pages = tmp_path / "pages"
     pages.mkdir()
@@ -341,9 +341,9 @@ def test_progress_runs_over_the_bytes_of_the_files_to_the_end(tmp_path: Path, rn
     console = Console(file=screen, force_terminal=True, width=120)
     for run in range(2):  # the second run skips every file as unchanged, and still ends
         seen: list[int] = []
-        with Index.open(tmp_path / "p.db") as index, _Progress(True, total, console) as bar:
+        with Index.open(tmp_path / "p.db") as index, Progress(True, total, console) as bar:
 
-            def told(n: int, seen: list[int] = seen, bar: _Progress = bar) -> None:
+            def told(n: int, seen: list[int] = seen, bar: Progress = bar) -> None:
                 seen.append(n)
                 bar.read(n)
 
