@@ -58,7 +58,7 @@ def outlet(source: str | None) -> str:
     if not source:
         return "unknown outlet"
     if source.startswith(("http://", "https://")):
-        from dedup.extract.flat import host_of
+        from dedup.extract.urls import host_of
 
         return host_of(source) or source
     return source

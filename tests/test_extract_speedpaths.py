@@ -17,22 +17,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dedup.extract import attribution, dates
+from dedup.extract.credits import credit_line as _credit_line
+from dedup.extract.credits import trailing_credit as _trailing_credit
 from dedup.extract.flat import (
     KEEP,
     FlatResult,
     _body,
     _collapse,
-    _credit_line,
     _fold,
     _is_title,
     _Lines,
     _may_have_year,
     _page_lines,
     _signed_off,
-    _slug_words,
-    _trailing_credit,
     extract_flat,
-    host_of,
 )
 from dedup.extract.lines import (
     _COMMENT_SECTION,
@@ -48,6 +46,8 @@ from dedup.extract.lines import (
 from dedup.extract.scorer import LineScorer
 from dedup.extract.scores import PageScores, body_run
 from dedup.extract.templates import TemplateStore, line_key, line_keys
+from dedup.extract.urls import host_of
+from dedup.extract.urls import slug_words as _slug_words
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
 SEED_TEXTS = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("0*.txt"))]

@@ -13,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dedup.article import Article, parse_published
-from dedup.extract.flat import extract_flat, host_of
+from dedup.extract.flat import extract_flat
 from dedup.extract.html import extract_html, visible_text
 from dedup.extract.scorer import LineScorer
 from dedup.extract.templates import TemplateStore
+from dedup.extract.urls import host_of
 
 __all__ = ["Extracted", "Extractor", "TemplateStore"]
 

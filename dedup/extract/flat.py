@@ -31,15 +31,17 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import unquote, urlsplit
 
 from dedup.extract import attribution, dates
+from dedup.extract.credits import CREDIT_LINE_MAX, CREDIT_OPENERS, credit_line, trailing_credit
 from dedup.extract.headline import not_a_headline
 from dedup.extract.lines import COMMENT, HEADING, credit_words, looks_like_furniture
 from dedup.extract.outlet import find_outlet
 from dedup.extract.scorer import LineScorer
 from dedup.extract.scores import PageScores, body_run
 from dedup.extract.templates import ANONYMOUS, TemplateStore, line_keys
+from dedup.extract.urls import SLUG_WORD, http_parts, slug_words
+from dedup.extract.urls import host as url_host
 
 KEEP = -1.5  # a line of the run scoring at most this is dropped
 TEMPLATE_PENALTY = 4.0
@@ -108,8 +110,6 @@ _PROSE_WORDS = 3
 # How far into the body a date line is still the article's own (a standfirst or two can
 # stand between the headline and it).
 _DATE_LINE_REACH = 3
-_SLUG_WORD = re.compile(r"[^\W\d_]{2,}")
-_ASCII_SLUG_WORD = re.compile(r"[A-Za-z]{2,}")  # the same on ASCII text, faster
 _DIGIT = re.compile(r"\d")
 _SENTENCE_END = frozenset('.!?"\u201d\u2019')
 _BYLINE_HINT = re.compile(
@@ -129,72 +129,6 @@ class FlatResult:
     attribution: tuple[str, ...]
     dateline: str | None
     byline: str | None
-
-
-def _http_parts(url: str) -> tuple[str, str] | None:
-    """(host, path) of a plain ``http(s)://host/path`` URL as urlsplit reads it; None otherwise.
-
-    urlsplit costs a few µs a new URL; this is the common form, read with three finds.
-    Anything unusual (user info, IPv6, ports with odd text, spaces, other schemes) goes
-    through urlsplit.
-    """
-    if not (url.startswith(("https://", "http://")) and url.isascii() and url.isprintable()) or " " in url:
-        return None
-    rest = url[url.index("//") + 2 :]
-    end = len(rest)
-    for mark in "/?#":
-        at = rest.find(mark)
-        if 0 <= at < end:
-            end = at
-    netloc = rest[:end]
-    if "@" in netloc or "[" in netloc or "]" in netloc or "%" in netloc:
-        return None
-    path = rest[end:]
-    for mark in "?#":
-        at = path.find(mark)
-        if at >= 0:
-            path = path[:at]
-    return netloc.partition(":")[0].lower(), path
-
-
-def host_of(url: str | None) -> str | None:
-    """The URL's host without "www.", lower case; None without a usable URL."""
-    if not url:
-        return None
-    parts = _http_parts(url)
-    return _host(url, parts[0] if parts is not None else None)
-
-
-def _host(url: str, host: str | None) -> str | None:
-    if host is None:
-        try:
-            host = urlsplit(url if "//" in url else "//" + url).hostname
-        except ValueError:
-            return None
-    if not host:
-        return None
-    return host[4:] if host.startswith("www.") else host
-
-
-def _slug_words(url: str | None, path: str | None = None) -> frozenset[str]:
-    """The words of the URL's most wordy path segment (the slug); ``path`` if already read."""
-    if not url:
-        return frozenset()
-    if path is None:
-        try:
-            path = urlsplit(url).path
-        except ValueError:
-            return frozenset()
-    if "%" in path:
-        path = unquote(path)
-    best: list[str] = []
-    for part in path.split("/"):
-        if part.isdigit():
-            continue  # (no words: the date parts of a news URL)
-        found = (_ASCII_SLUG_WORD if part.isascii() else _SLUG_WORD).findall(part)
-        if len(found) > len(best):
-            best = found
-    return frozenset(map(str.lower, best))
 
 
 def _fold(text: str) -> str:
@@ -220,63 +154,6 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 def _may_have_year(line: str) -> bool:
     """Every date :func:`dates.find_dates` reads has a year written 19xx or 20xx."""
     return _YEAR.search(line) is not None
-
-
-# A credit line is a short standalone line ("SOURCE: AA", "- AFP", "(with AFP)": at most 93
-# characters in the forms attribution.credit_line reads) or opens with a copyright sign,
-# a bracket or dashes; a longer paragraph is not asked (the regular expressions would only
-# cost time: tests/test_extract_speedpaths.py pins this against credit_line).
-_CREDIT_LINE_MAX = 100
-_CREDIT_OPENERS = frozenset("©([-\u2013\u2014cC")
-
-
-def _credit_line(s: str) -> tuple[str, ...] | None:
-    """:func:`attribution.credit_line`, without running it on paragraphs that can't be one."""
-    if len(s) > _CREDIT_LINE_MAX and (
-        s[0] not in _CREDIT_OPENERS or (s[0] in "cC" and s[:9].isascii() and s[:9].lower() != "copyright")
-    ):
-        return None
-    return attribution.credit_line(s)
-
-
-# A sign-off ("- AFP", "(with Reuters)") is at most 59 characters of a collapsed paragraph:
-# a dash, at most one space and a capital within its last 46 characters, or a closing
-# bracket at its very end (before one full stop).
-_TRAILING_WINDOW = 100
-_SIGN_OFF_TAIL = 46
-_DASHES = ("-", "\u2013", "\u2014")
-
-
-def _may_sign_off(paragraph: str) -> bool:
-    """Whether :func:`attribution.trailing_credit` can find a sign-off (see above)."""
-    if paragraph.endswith((")", "]", ").", "].")):
-        return True
-    tail = paragraph[-_SIGN_OFF_TAIL:]
-    for dash in _DASHES:
-        at = tail.find(dash)
-        while at >= 0:
-            after = tail[at + 1 : at + 3].lstrip(" ")
-            if after[:1].isascii() and after[:1].isupper():
-                return True
-            at = tail.find(dash, at + 1)
-    return False
-
-
-def _trailing_credit(paragraph: str) -> tuple[str, tuple[str, ...]]:
-    """:func:`attribution.trailing_credit`, without running its expression where it can't match.
-
-    The sign-off ends the paragraph and is short, so the leftmost match of the whole
-    paragraph lies in its last characters; the whole paragraph is read only when its end
-    holds one (the expression backtracks at every position: 20 µs a paragraph).
-    """
-    if not _may_sign_off(paragraph):
-        return paragraph, ()
-    if (
-        len(paragraph) > _TRAILING_WINDOW
-        and not attribution.trailing_credit(paragraph[-_TRAILING_WINDOW:])[1]
-    ):
-        return paragraph, ()
-    return attribution.trailing_credit(paragraph)
 
 
 class _Lines:
@@ -311,7 +188,7 @@ class _Lines:
         """The agencies line ``k`` credits as a standalone credit line, else None."""
         if k in self._credits:
             return self._credits[k]
-        found = self._credits[k] = _credit_line(self.stripped[k])
+        found = self._credits[k] = credit_line(self.stripped[k])
         return found
 
     def dates(self, k: int) -> list[dates.Found]:
@@ -383,7 +260,7 @@ def _title(
         if seen[f] > 1:
             score += 2.0
         if len(slug) >= 3:
-            overlap = len(slug.intersection(w.lower() for w in _SLUG_WORD.findall(stripped[k]))) / len(slug)
+            overlap = len(slug.intersection(w.lower() for w in SLUG_WORD.findall(stripped[k]))) / len(slug)
             score += 3.0 * overlap if overlap >= 0.5 else 0.0
         score += 0.5 if 4 <= len(words) <= 20 else 0.0
         score += 0.3 if sum(1 for w in words if w[:1].isupper()) * 2 >= len(words) else 0.0
@@ -565,7 +442,7 @@ def _keep(
     s = lines.stripped[k]
     if title is not None and _is_title(s, title, title_folded):
         return byline
-    if len(s) <= _CREDIT_LINE_MAX or s[0] in _CREDIT_OPENERS:
+    if len(s) <= CREDIT_LINE_MAX or s[0] in CREDIT_OPENERS:
         credit = lines.credit(k)
         if credit is not None:
             credits.append(credit)
@@ -589,8 +466,8 @@ def _unplain(lines: _Lines, page: PageScores, first: int, end: int, title: str |
             for j in range(first, end + 1)
             if flags[j]
             or low[j] <= KEEP
-            or len(stripped[j]) <= _CREDIT_LINE_MAX
-            or stripped[j][0] in _CREDIT_OPENERS
+            or len(stripped[j]) <= CREDIT_LINE_MAX
+            or stripped[j][0] in CREDIT_OPENERS
         ]
     size = len(title) if title.isascii() else -1  # (-1: any line may equal it)
     return [
@@ -598,8 +475,8 @@ def _unplain(lines: _Lines, page: PageScores, first: int, end: int, title: str |
         for j in range(first, end + 1)
         if flags[j]
         or low[j] <= KEEP
-        or len(stripped[j]) <= _CREDIT_LINE_MAX
-        or stripped[j][0] in _CREDIT_OPENERS
+        or len(stripped[j]) <= CREDIT_LINE_MAX
+        or stripped[j][0] in CREDIT_OPENERS
         or size < 0
         or len(stripped[j]) == size
         or not stripped[j].isascii()
@@ -617,7 +494,7 @@ def _signed_off(lines: _Lines, end: int, body: list[str]) -> list[tuple[str, ...
         elif k == end + 1 and body and credit_words(stripped[k]):
             # The last paragraph signed off by an agency ("... said. - AFP") reads as a
             # fragment to the line model: take it back when the rest is a sentence.
-            rest, signed = _trailing_credit(stripped[k])
+            rest, signed = trailing_credit(stripped[k])
             if signed and rest[-1:] in _SENTENCE_END and rest.count(" ") >= 7:
                 body.append(stripped[k])
     return credits
@@ -657,8 +534,8 @@ def extract_flat(
     crawled_at: str | None = None,
 ) -> FlatResult:
     """Body and metadata of a flattened page (or of plain article text)."""
-    parts = _http_parts(url) if url else None
-    host = _host(url, parts[0] if parts is not None else None) if url else None
+    parts = http_parts(url) if url else None
+    host = url_host(url, parts[0] if parts is not None else None) if url else None
     raw, stripped = _page_lines(text)
     if not raw:
         return FlatResult("", None, None, host, (), None, None)
@@ -672,7 +549,7 @@ def extract_flat(
     site, keys = _templates(store, host, lines, page) if store is not None else (None, [])
 
     start, end = body_run(page, lines.sizes)
-    slug = _slug_words(url, parts[1] if parts is not None else None)
+    slug = slug_words(url, parts[1] if parts is not None else None)
     title_at, evidence = _title(lines, page, start, end, title_hint, slug)
     if title_at is not None and title_at >= start and evidence >= 2.0:
         start = title_at + 1
@@ -688,7 +565,7 @@ def extract_flat(
     trailing: tuple[str, ...] = ()
     if body:
         dateline, body[0], dateline_credit = attribution.split_dateline(body[0])
-        body[-1], trailing = _trailing_credit(body[-1])
+        body[-1], trailing = trailing_credit(body[-1])
         body = [b for b in body if b]
     byline_credit = attribution.byline_credit(byline) if byline else ()
 

@@ -139,7 +139,7 @@ def _instant_key(published: str | None) -> tuple[bool, str]:
 
 def _outlet(source: str | None, url: str | None) -> str:
     if source and source.startswith(("http://", "https://")):
-        from dedup.extract.flat import host_of
+        from dedup.extract.urls import host_of
 
         return host_of(source) or source
     return source or "unknown outlet"
