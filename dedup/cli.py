@@ -435,8 +435,7 @@ def explain(first: str, second: str, db: str) -> None:
             if store.article(aid) is None:
                 raise no_article(aid, db)
         p = store.params() or Params()
-        raw = store.get_config("story_params")
-        sp = StoryParams.from_dict(json.loads(raw)) if raw else StoryParams()
+        sp = store.story_params() or StoryParams()
         e = explain_pair(store, p, sp, first, second)
     click.echo(f"{first} ~ {second}")
     click.echo(f"  same normalised text: {'yes' if e.same_text else 'no'}")

@@ -29,8 +29,8 @@ from dedup.clusters import Clusters, Merge
 from dedup.copies.tier import CopyTier
 from dedup.copies.verify import Overlap
 from dedup.decision import Decision, Match, Skipped
-from dedup.errors import ArticleError, ConfigMismatch, DedupError, UnknownArticle
-from dedup.params import Params, tuned
+from dedup.errors import ArticleError, DedupError, UnknownArticle
+from dedup.params import Params, settle, tuned
 from dedup.prepare import Prepared, Preparer
 from dedup.store import Store
 from dedup.stories import StoryParams
@@ -94,31 +94,12 @@ class Index:
         store = Store(path, writer=True, force=force)
         try:
             where = f"the index {str(path)!r}"
-            stored = store.params()
-            if stored is None:
-                params = params or Params()
-            elif params is None:
-                params = stored
-            else:
-                stored.check_compatible(params, where)
-            raw = store.get_config("story_params")
-            stored_story = None if raw is None else StoryParams.from_dict(json.loads(raw))
-            if stored_story is None:
-                story_params = story_params or StoryParams()
-            elif story_params is None:
-                story_params = stored_story
-            else:
-                diffs = stored_story.sketch_differences(story_params)
-                if diffs:
-                    raise ConfigMismatch(
-                        f"{where} was built with other story parameters ({'; '.join(diffs)}); "
-                        "open it with the stored parameters, or index into a new database"
-                    )
+            params = settle(store.params(), params, Params, where, "sketch parameters")
+            story_params = settle(store.story_params(), story_params, StoryParams, where, "story parameters")
             if tune:
                 params = tuned(params, tune, others=(StoryParams,))
                 story_params = tuned(story_params, tune, others=(Params,))
-            store.set_config("params", params.to_json())
-            store.set_config("story_params", json.dumps(story_params.to_dict(), sort_keys=True))
+            store.set_params(params, story_params)
             return cls(store, params, story_params)
         except BaseException:
             store.close()

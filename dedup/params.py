@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from dedup.errors import ConfigMismatch
 
@@ -97,14 +97,29 @@ class Params:
                 out.append(f"{f.name}: {getattr(self, f.name)!r} -> {getattr(other, f.name)!r}")
         return out
 
-    def check_compatible(self, requested: Params, where: str) -> None:
-        """Fail if ``requested`` can't read sketches built with ``self`` (the stored ones)."""
-        diffs = self.sketch_differences(requested)
-        if diffs:
-            raise ConfigMismatch(
-                f"{where} was built with other sketch parameters ({'; '.join(diffs)}); "
-                "open it with the stored parameters, or index into a new database"
-            )
+
+class _Sketched(Protocol):
+    def sketch_differences(self, other: Any, /) -> list[str]: ...
+
+
+S = TypeVar("S", bound=_Sketched)
+
+
+def settle(stored: S | None, requested: S | None, default: Callable[[], S], where: str, what: str) -> S:
+    """The parameters an index is opened with: the stored ones unless others are asked for,
+    and those only if their sketch parameters are the stored ones (else
+    :class:`ConfigMismatch` naming each difference); ``default()`` for a new index."""
+    if stored is None:
+        return requested if requested is not None else default()
+    if requested is None:
+        return stored
+    diffs = stored.sketch_differences(requested)
+    if diffs:
+        raise ConfigMismatch(
+            f"{where} was built with other {what} ({'; '.join(diffs)}); "
+            "open it with the stored parameters, or index into a new database"
+        )
+    return requested
 
 
 def tuned(params: P, tune: Mapping[str, Any], others: tuple[type, ...] = ()) -> P:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -78,9 +77,9 @@ def build(store: Store, *, min_size: int = 2, limit: int = 50, story: int | None
     days = [w.day for p in queries.publication_dates(store) if (w := parse_published(p)) is not None]
     span = f"{min(days)} to {max(days)}" if days else "no dated article"
     stored = {"params": params.to_dict()}
-    raw = store.get_config("story_params")
-    if raw:
-        stored["story_params"] = json.loads(raw)
+    story_params = store.story_params()
+    if story_params is not None:
+        stored["story_params"] = story_params.to_dict()
     return Report(counts, stored, span, stories, total - len(stories), min_size)
 
 

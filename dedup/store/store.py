@@ -46,6 +46,7 @@ from dedup.store.schema import (
     SCHEMA_VERSION,
     TABLES,
 )
+from dedup.stories.params import StoryParams
 
 log = logging.getLogger(__name__)
 
@@ -221,6 +222,15 @@ class Store:
     def params(self) -> Params | None:
         raw = self.get_config("params")
         return None if raw is None else Params.from_dict(json.loads(raw))
+
+    def story_params(self) -> StoryParams | None:
+        raw = self.get_config("story_params")
+        return None if raw is None else StoryParams.from_dict(json.loads(raw))
+
+    def set_params(self, params: Params, story_params: StoryParams) -> None:
+        """The parameters the index is opened with, kept for the runs after."""
+        self.set_config("params", params.to_json())
+        self.set_config("story_params", json.dumps(story_params.to_dict(), sort_keys=True))
 
     # -- runs ------------------------------------------------------------------------------
 
