@@ -6,10 +6,10 @@ import csv
 import dataclasses
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 DEFAULT_DB = "dedup.db"
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 db_option = click.option(
     "--db",
     "db",
@@ -42,6 +44,17 @@ db_option = click.option(
     type=click.Path(dir_okay=False),
     help="SQLite file holding the index.",
 )
+
+
+def _min_size(what: str) -> Callable[[F], F]:
+    """The ``--min-size`` option of the commands that list copy groups or stories."""
+    return click.option(
+        "--min-size",
+        default=2,
+        show_default=True,
+        type=click.IntRange(1),
+        help=f"Only {what} with at least this many articles.",
+    )
 
 
 @contextmanager
@@ -303,13 +316,7 @@ def export(db: str, fmt: str, output: TextIO) -> None:
 
 @cli.command()
 @db_option
-@click.option(
-    "--min-size",
-    default=2,
-    show_default=True,
-    type=click.IntRange(1),
-    help="Only groups with at least this many articles.",
-)
+@_min_size("groups")
 @click.option(
     "--limit",
     default=50,
@@ -333,13 +340,7 @@ def clusters(db: str, min_size: int, limit: int) -> None:
 
 @cli.command()
 @db_option
-@click.option(
-    "--min-size",
-    default=2,
-    show_default=True,
-    type=click.IntRange(1),
-    help="Only stories with at least this many articles.",
-)
+@_min_size("stories")
 @click.option(
     "--limit",
     default=20,
@@ -503,13 +504,7 @@ def stats(db: str) -> None:
     show_default=True,
     help="The HTML file to write.",
 )
-@click.option(
-    "--min-size",
-    default=2,
-    show_default=True,
-    type=click.IntRange(1),
-    help="Only stories with at least this many articles.",
-)
+@_min_size("stories")
 @click.option(
     "--limit",
     default=50,
