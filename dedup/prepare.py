@@ -89,15 +89,14 @@ class Preparer:
         model) stay in the CPU caches for the whole batch instead of evicting each other for
         every article: ~20% less CPU a feed article in batches of 128.
         """
-        out: list[Prepared | ArticleError] = []
-        for article in articles:
+        extracted: list[tuple[Extracted | ArticleError, float]] = []
+        for article in articles:  # the extractor's stage for the whole batch first
             t0 = time.perf_counter()
-            x = _guard(article, self.extractor.extract, article)
-            out.append(
-                x
-                if isinstance(x, ArticleError)
-                else _guard(article, self._hashed, article, x, time.perf_counter() - t0)
-            )
+            extracted.append((_guard(article, self.extractor.extract, article), time.perf_counter() - t0))
+        out: list[Prepared | ArticleError] = [
+            x if isinstance(x, ArticleError) else _guard(article, self._hashed, article, x, seconds)
+            for article, (x, seconds) in zip(articles, extracted, strict=True)
+        ]
         for stage in (self._signatures, self._features):
             for i, p in enumerate(out):
                 if isinstance(p, Prepared):
