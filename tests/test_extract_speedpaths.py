@@ -16,12 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dedup.extract import attribution, dates
+from dedup.extract import Extracted, attribution, dates
 from dedup.extract.credits import credit_line as _credit_line
 from dedup.extract.credits import trailing_credit as _trailing_credit
 from dedup.extract.flat import (
     KEEP,
-    FlatResult,
     _body,
     _collapse,
     _fold,
@@ -238,7 +237,7 @@ pages = st.lists(lines(), min_size=1, max_size=30).map("\n".join)
 
 def both_paths(
     texts: list[str], url: str | None = None, title: str | None = None, learn: bool = True
-) -> tuple[list[FlatResult], list[FlatResult]]:
+) -> tuple[list[Extracted], list[Extracted]]:
     """Every page through the fast and the full path, each with its own template memory."""
     results = []
     for fast in (True, False):

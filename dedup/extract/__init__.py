@@ -10,37 +10,17 @@ are taken out of the body and kept apart. See docs/extraction.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
 
 from dedup.article import Article, parse_published
 from dedup.extract.flat import extract_flat
 from dedup.extract.html import extract_html, visible_text
+from dedup.extract.result import Extracted, Method
 from dedup.extract.scorer import LineScorer
 from dedup.extract.templates import TemplateStore
 from dedup.extract.urls import host_of
 
-__all__ = ["Extracted", "Extractor", "TemplateStore"]
-
-
-@dataclass(frozen=True, slots=True)
-class Extracted:
-    """What extraction makes of one article. ``published`` is ISO 8601 or ``None``.
-
-    ``body`` holds the article text, one paragraph a line, without dateline, byline and
-    credit lines. ``attribution`` names the agencies the article credits ("AFP", "AP",
-    "Reuters", "AA", "APP"..., "agencies" for a generic credit). ``method`` says which
-    extractor produced the body: "trafilatura", "flat", "html-text+flat" (HTML that
-    trafilatura could not read, flattened and read as text) or "as-given".
-    """
-
-    body: str
-    title: str | None = None
-    published: str | None = None
-    source: str | None = None
-    attribution: tuple[str, ...] = ()
-    dateline: str | None = None
-    byline: str | None = None
-    method: str = "as-given"
+__all__ = ["Extracted", "Extractor", "Method", "TemplateStore"]
 
 
 class Extractor:
@@ -64,25 +44,15 @@ class Extractor:
         if article.html is not None and article.html.strip():
             found = extract_html(article.html, article.url, fast=self.fast_html)
             if found is not None:
-                return self._merge(
-                    article,
-                    found.body,
-                    found.title,
-                    found.published,
-                    found.source,
-                    found.attribution,
-                    found.dateline,
-                    found.byline,
-                    "trafilatura",
-                )
+                return self._merge(article, found)
             if article.text and article.text.strip():  # the source gave a text version too
                 return self._flat(article, article.text, "flat")
             return self._flat(article, visible_text(article.html), "html-text+flat")
         if article.text is not None and article.text.strip():
             return self._flat(article, article.text, "flat")
-        return self._merge(article, "", None, None, host_of(article.url), (), None, None, "as-given")
+        return self._merge(article, Extracted("", source=host_of(article.url)))
 
-    def _flat(self, article: Article, text: str, method: str) -> Extracted:
+    def _flat(self, article: Article, text: str, method: Method) -> Extracted:
         found = extract_flat(
             text,
             self.scorer,
@@ -91,42 +61,18 @@ class Extractor:
             title_hint=article.title,
             crawled_at=article.crawled_at,
         )
-        body = found.body
-        if not body:  # nothing looked like an article: keep the text rather than lose it
+        if not found.body:  # nothing looked like an article: keep the text rather than lose it
             body = "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
-            method = "as-given"
-        return self._merge(
-            article,
-            body,
-            found.title,
-            found.published,
-            found.source,
-            found.attribution,
-            found.dateline,
-            found.byline,
-            method,
-        )
+            return self._merge(article, dataclasses.replace(found, body=body, method="as-given"))
+        return self._merge(article, dataclasses.replace(found, method=method))
 
     @staticmethod
-    def _merge(
-        article: Article,
-        body: str,
-        title: str | None,
-        published: str | None,
-        source: str | None,
-        agencies: tuple[str, ...],
-        dateline: str | None,
-        byline: str | None,
-        method: str,
-    ) -> Extracted:
-        return Extracted(
-            body=body,
-            title=article.title or title,
+    def _merge(article: Article, found: Extracted) -> Extracted:
+        """What the extractor found, with the fields the article record gives winning."""
+        return dataclasses.replace(
+            found,
+            title=article.title or found.title,
             # A date the text gives that isn't a real publication day (year 9999) is dropped.
-            published=article.published or (published if parse_published(published) else None),
-            source=article.source or source or host_of(article.url),
-            attribution=agencies,
-            dateline=dateline,
-            byline=byline,
-            method=method,
+            published=article.published or (found.published if parse_published(found.published) else None),
+            source=article.source or found.source or host_of(article.url),
         )

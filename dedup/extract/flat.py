@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from datetime import datetime
 
 from dedup.extract import attribution, dates
@@ -37,6 +36,7 @@ from dedup.extract.credits import CREDIT_LINE_MAX, CREDIT_OPENERS, credit_line, 
 from dedup.extract.headline import not_a_headline
 from dedup.extract.lines import COMMENT, HEADING, credit_words, looks_like_furniture
 from dedup.extract.outlet import find_outlet
+from dedup.extract.result import Extracted
 from dedup.extract.scorer import LineScorer
 from dedup.extract.scores import PageScores, body_run
 from dedup.extract.templates import ANONYMOUS, TemplateStore, line_keys
@@ -116,19 +116,6 @@ _BYLINE_HINT = re.compile(
     r"(?i)^(?:posted |written |words |text |reporting )?(?:by|por|par|von|di|oleh)\b"
     r"|\b(?:published|posted|updated)\b"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class FlatResult:
-    """What the flat extractor found; empty ``body`` when nothing looked like an article."""
-
-    body: str
-    title: str | None
-    published: str | None
-    source: str | None
-    attribution: tuple[str, ...]
-    dateline: str | None
-    byline: str | None
 
 
 def _fold(text: str) -> str:
@@ -532,13 +519,13 @@ def extract_flat(
     url: str | None = None,
     title_hint: str | None = None,
     crawled_at: str | None = None,
-) -> FlatResult:
+) -> Extracted:
     """Body and metadata of a flattened page (or of plain article text)."""
     parts = http_parts(url) if url else None
     host = url_host(url, parts[0] if parts is not None else None) if url else None
     raw, stripped = _page_lines(text)
     if not raw:
-        return FlatResult("", None, None, host, (), None, None)
+        return Extracted("", source=host, method="flat")
     if len(set(stripped)) == len(stripped):
         repeated = [False] * len(stripped)
     else:
@@ -571,7 +558,8 @@ def extract_flat(
 
     if store is not None and site is not None:
         store.learn(site, keys)
-    return FlatResult(
+    return Extracted(
+        method="flat",
         body="\n".join(body),
         title=title,
         published=_published(lines, first_title, start, end, dateline, crawled_at),

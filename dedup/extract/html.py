@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 
 from dedup.extract import attribution
+from dedup.extract.result import Extracted
 
 logger = logging.getLogger(__name__)
 
@@ -29,19 +29,6 @@ _TIME_VALUE = re.compile(
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?$")
 # (?<!\s): start where a run of white space starts (same matches, linear time).
 _TITLE_SEPARATORS = re.compile(r"(?<!\s)\s+(?:\||-|\u2013|—|::|»|·)\s+")
-
-
-@dataclass(frozen=True, slots=True)
-class HtmlResult:
-    """What trafilatura found, with credits and dateline moved out of the body."""
-
-    body: str
-    title: str | None
-    published: str | None
-    source: str | None
-    attribution: tuple[str, ...]
-    dateline: str | None
-    byline: str | None
 
 
 def _published_time(html: str, day: str | None) -> str | None:
@@ -137,7 +124,7 @@ def _credits(paragraphs: list[str]) -> tuple[list[str], str | None, str | None, 
     return [p for p in kept if p], dateline, byline, credits
 
 
-def extract_html(html: str, url: str | None = None, *, fast: bool = True) -> HtmlResult | None:
+def extract_html(html: str, url: str | None = None, *, fast: bool = True) -> Extracted | None:
     """Body and metadata of an HTML page; None when trafilatura finds no article text."""
     doc = _trafilatura(html, url, fast)
     if doc is None or not (doc.text or "").strip():
@@ -162,7 +149,8 @@ def extract_html(html: str, url: str | None = None, *, fast: bool = True) -> Htm
     published = doc.date or _date_from_text(html, url)
     if published:
         published = _published_time(html, published) or published
-    return HtmlResult(
+    return Extracted(
+        method="trafilatura",
         body="\n".join(body),
         title=title,
         published=published,
