@@ -13,6 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Literal
+
+MergeKind = Literal["merge", "split"]
+"""How a copy group's history records a change: two groups merged, or one split by a removal."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
+
+Status = Literal["new", "exact", "near", "story", "unchanged", "indexed"]
+"""What a decision says an article is (see :class:`Decision`)."""
+
+ADDED: tuple[Status, ...] = ("new", "exact", "near", "story")
+"""The statuses of an article that an add put in the index."""
+
+Relation = Literal["exact", "near", "story"]
+"""How a :class:`Match` is related to the article decided on."""
+
+RELATIONS: tuple[Relation, ...] = get_args(Relation)
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,7 +24,7 @@ class Match:
     id: str
     jaccard: float
     containment: float
-    relation: str  # "exact", "near" or "story"
+    relation: Relation
     score: float | None = None  # story links: the salient-term similarity
 
 
@@ -22,8 +34,9 @@ class Decision:
 
     ``status`` is ``new`` (nothing like it indexed), ``exact`` (same normalised body as an
     indexed article), ``near`` (a verified near copy), ``story`` (no copy, but another
-    version of a known story), or ``unchanged`` (this id was indexed already with the same
-    content). ``cluster`` is the copy group, ``canonical`` the member shown for it and
+    version of a known story), ``unchanged`` (this id was indexed already with the same
+    content), or ``indexed`` (:meth:`dedup.Index.decision`: the standing of an article
+    indexed before). ``cluster`` is the copy group, ``canonical`` the member shown for it and
     ``reason`` why; ``story`` is the story (copies nest inside it), ``story_canonical`` and
     ``story_reason`` its canonical and why. ``cluster`` and ``story`` are ``None`` only for
     :meth:`dedup.Index.query` of an article that would start a new one. ``warnings`` says
@@ -33,7 +46,7 @@ class Decision:
     """
 
     id: str
-    status: str
+    status: Status
     cluster: int | None
     story: int | None
     canonical: str | None

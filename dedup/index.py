@@ -1,10 +1,10 @@
 """The index: one article in, a decision out; backed by the SQLite store.
 
-In memory it keeps only what deciding needs: the copy tier (:mod:`dedup.copies.tier`:
-signatures, shingle counts and LSH table of every distinct text), the story tier
-(:mod:`dedup.stories.tier`), the body-hash map, the cluster labels and, per article, the few
-fields the canonical policy reads. Opening an index rebuilds this state from the store, so
-the store is the only truth and a killed run loses nothing committed.
+This module holds the order of operations: opening and parameter negotiation, adding,
+removing, and the transactions that keep the in-memory :class:`~dedup.state.State` and the
+store in step. Opening an index rebuilds that state from the store, so the store is the
+only truth and a killed run loses nothing committed. Reads that change nothing are in
+:mod:`dedup.lookup`; what an article must be to come in, in :mod:`dedup.admission`.
 """
 
 from __future__ import annotations
@@ -12,10 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import time
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from types import TracebackType
@@ -23,34 +20,26 @@ from typing import Any
 
 import numpy as np
 
+from dedup import lookup
+from dedup.admission import admit, article_errors
 from dedup.article import Article, parse_published
 from dedup.canonical import Choice, Member, choose
-from dedup.clusters import Clusters, Merge
+from dedup.clusters import Clusters, Merge, MergeKind
 from dedup.copies.tier import CopyTier
 from dedup.copies.verify import Overlap
-from dedup.decision import Decision, Match, Skipped
-from dedup.errors import ArticleError, DedupError, UnknownArticle
+from dedup.decision import Decision, Match, Skipped, Status
+from dedup.errors import ArticleError, UnknownArticle
 from dedup.params import Params, settle, tuned
 from dedup.prepare import Prepared, Preparer
+from dedup.state import Entry, State
 from dedup.store import Store
 from dedup.stories import StoryParams
 from dedup.stories.compare import evidence_json
-from dedup.stories.features import decode_features
-from dedup.stories.tier import COPY_LINK, Changes, StoryTier
+from dedup.stories.tier import Changes, StoryTier
+from dedup.timing import StageTimes
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
-
-_MAX_MATCHES = 10  # matches reported in a decision, best first
-
-
-@dataclass(slots=True)
-class _Art:
-    """What the index keeps in memory of one article."""
-
-    text: int
-    content_hash: str
-    member: Member
 
 
 class Index:
@@ -61,9 +50,7 @@ class Index:
         self.params = params
         self.story_params = story_params
         self.preparer = Preparer(params, story_params)
-        self.timings: dict[str, float] = dict.fromkeys(
-            ("extract", "shingle", "sketch", "story", "lsh", "verify", "cluster", "store"), 0.0
-        )
+        self.times = StageTimes()
         self._run: int | None = None
         self._load()
 
@@ -117,52 +104,31 @@ class Index:
         self.close()
 
     def __len__(self) -> int:
-        return len(self._articles)
+        return len(self.state.articles)
 
     def __contains__(self, article_id: object) -> bool:
-        return article_id in self._articles
+        return article_id in self.state.articles
 
     def _load(self) -> None:
         """Rebuild the in-memory state from the store."""
-        self.copies = CopyTier(self.params, self.store)
-        self._by_hash: dict[str, int] = {}
-        self._text_articles: dict[int, list[str]] = {}
-        self._articles: dict[str, _Art] = {}
-        next_cluster = int(self.store.get_config("next_cluster") or 1)
-        self.clusters = Clusters(next_cluster)
-        ids: list[int] = []
-        sizes: list[int] = []
-        full: list[bytes] = []
-        lead: list[bytes] = []
-        for tid, h, n, sig, ld in self.store.texts():
-            self._by_hash[h] = tid
-            ids.append(tid)
-            sizes.append(n)
-            full.append(sig)
-            lead.append(ld)
-        self._next_text = (max(ids) + 1) if ids else 1
-        self.copies.load(ids, sizes, b"".join(full), b"".join(lead))
-        self.stories = StoryTier(self.story_params)
-        for tid, raw in self.store.story_features():
-            self.stories.load(tid, decode_features(raw))
-        for a_text, b_text, relation, score in self.store.links():
-            self.stories.load_link(a_text, b_text, COPY_LINK if relation == "near" else float(score or 0))
-        self.stories.settle()
-        for aid, tid, words, published, attribution, content_hash, copy in self.store.articles():
-            member = Member(
-                aid, tid, words, parse_published(published), tuple(json.loads(attribution or "[]"))
-            )
-            self._articles[aid] = _Art(tid, content_hash, member)
-            arts = self._text_articles.setdefault(tid, [])
-            if not arts:
-                self.clusters.load(tid, copy)
-            arts.append(aid)
-        self._canonical: dict[int, Choice] = {
-            cid: Choice(canon, reason) for cid, canon, reason in self.store.canonicals("clusters")
-        }
-        self._story_canonical: dict[int, Choice] = {
-            sid: Choice(canon, reason) for sid, canon, reason in self.store.canonicals("stories")
-        }
+        self.state = State(self.store, self.params, self.story_params)
+
+    @property
+    def copies(self) -> CopyTier:
+        return self.state.copies
+
+    @property
+    def stories(self) -> StoryTier:
+        return self.state.stories
+
+    @property
+    def clusters(self) -> Clusters:
+        return self.state.clusters
+
+    @property
+    def timings(self) -> dict[str, float]:
+        """Seconds spent so far in each stage (see :mod:`dedup.timing`)."""
+        return self.times.as_dict()
 
     # -- runs ------------------------------------------------------------------------------
 
@@ -195,29 +161,13 @@ class Index:
         the index and the store are then as they were before the call.
         """
         admitted = self._admit(article)
-        with _article_errors(admitted.id, "indexed", "; the index is as it was"), self._batch():
+        with article_errors(admitted.id, "indexed", "; the index is as it was"), self._batch():
             result = self._add(admitted, skip_errors=False)
         assert isinstance(result, Decision)
         return result
 
     def _admit(self, article: object) -> Article:
-        """The article as the index takes it: an :class:`Article`, its text and html cut at
-        ``max_text_chars`` (noted), so that no article's cost is unbounded."""
-        if not isinstance(article, Article):
-            raise ArticleError(f"the index takes dedup.Article records, got {type(article).__name__}")
-        limit = self.params.max_text_chars
-        cut = {
-            name: value[:limit]
-            for name in ("text", "html")
-            if (value := getattr(article, name)) is not None and len(value) > limit
-        }
-        if not cut:
-            return article
-        notes = tuple(
-            f"{name} cut from {len(getattr(article, name)):,} to {limit:,} characters (max_text_chars)"
-            for name in cut
-        )
-        return dataclasses.replace(article, **cut, notes=article.notes + notes)
+        return admit(article, self.params.max_text_chars)
 
     def _admitted(self, articles: Iterable[Article]) -> Iterator[Article | Skipped]:
         for article in articles:
@@ -278,12 +228,11 @@ class Index:
         yield from prepare_in_pool(self.params, self.story_params, articles, workers, self._is_unchanged)
 
     def _is_unchanged(self, article: Article) -> bool:
-        known = self._articles.get(article.id)
-        return known is not None and known.content_hash == article.content_hash
+        return self.state.unchanged(article)
 
     def _add(self, article: Article, skip_errors: bool) -> Decision | Skipped:
-        if self._is_unchanged(article):
-            return self._current(article.id, "unchanged", article.notes)
+        if self.state.unchanged(article):
+            return lookup.standing(self.state, article.id, "unchanged", article.notes)
         try:
             prepared = self.preparer.prepare(article, sketch=False)
         except ArticleError as e:
@@ -293,54 +242,49 @@ class Index:
         return self._apply(prepared)
 
     def _apply(self, p: Prepared) -> Decision:
-        timings = self.timings
+        state, times = self.state, self.times
         aid = p.article.id
-        old = self._articles.get(aid)
+        old = state.articles.get(aid)
         if old is not None:
             if old.content_hash == p.content_hash:
-                return self._current(aid, "unchanged", p.article.notes)
+                return lookup.standing(state, aid, "unchanged", p.article.notes)
             self._remove_article(aid)
-        text = self._by_hash.get(p.body_hash)
+        status: Status
+        text = state.by_hash.get(p.body_hash)
         if text is not None:
-            rep = self._text_articles[text][0]
+            rep = state.rep(text)
             matches: tuple[Match, ...] = (Match(rep, 1.0, 1.0, "exact"),)
             status = "exact"
-            cluster = self.clusters.cluster(text)
-            self._insert_article(p, text, cluster, self.stories.label[text], status)
-            t0 = time.perf_counter()
-            self.store.record_exact(aid, rep, text, self._run)
-            timings["store"] += time.perf_counter() - t0
-            stories = {self.stories.label[text]}
+            cluster = state.clusters.cluster(text)
+            self._insert_article(p, text, cluster, state.stories.label[text], status)
+            with times.timed("store"):
+                self.store.record_exact(aid, rep, text, self._run)
+            stories = {state.stories.label[text]}
         else:
             verified, keys = self._candidates(p)
             text = self._new_text(p, keys)
-            t0 = time.perf_counter()
-            if verified:
-                cluster, merges = self.clusters.union(self.clusters.cluster(c) for c, _ in verified)
-                self.clusters.attach(text, cluster)
-                status = "near"
-            else:
-                cluster, merges = self.clusters.new(text), []
-                status = "new"
-            timings["cluster"] += time.perf_counter() - t0
+            with times.timed("cluster"):
+                if verified:
+                    cluster, merges = state.clusters.union(state.clusters.cluster(c) for c, _ in verified)
+                    state.clusters.attach(text, cluster)
+                    status = "near"
+                else:
+                    cluster, merges = state.clusters.new(text), []
+                    status = "new"
             links, stories = self._story(p, text, [c for c, _ in verified])
-            if status == "new" and len(self.stories.members(self.stories.label[text])) > 1:
+            if status == "new" and len(state.stories.members(state.stories.label[text])) > 1:
                 status = "story"  # in a story with others once it was cut, not merely linked
-            self._insert_article(p, text, cluster, self.stories.label[text], status)
+            self._insert_article(p, text, cluster, state.stories.label[text], status)
             matches = self._record_matches(aid, text, verified) + links
             self._record_merges(merges)
         choice = self._recanonical(cluster)
-        story = self.stories.label[text]
+        story = state.stories.label[text]
         story_choice = Choice(aid, "only member")
         for sid in sorted(stories):
             picked = self._restory(sid)
             if sid == story:
                 story_choice = picked
-        e, s, k, st = p.seconds
-        timings["extract"] += e
-        timings["shingle"] += s
-        timings["sketch"] += k
-        timings["story"] += st
+        times.add(p.times)
         return Decision(
             aid,
             status,
@@ -357,33 +301,23 @@ class Index:
     def _story(self, p: Prepared, text: int, copies: list[int]) -> tuple[tuple[Match, ...], set[int]]:
         """Put a new text in its story: links found, and the stories whose members changed."""
         assert p.story is not None
-        t0 = time.perf_counter()
-        before = {self.stories.label[c] for c in copies}
-        links, changed = self.stories.add(text, p.story, copies)
-        touched = before | {self.stories.label[o] for o, _ in links}
-        touched |= self._apply_story_changes(changed, skip=text)
-        self.timings["story"] += time.perf_counter() - t0
-        t1 = time.perf_counter()
-        rows, out = [], []
-        for other, evidence in links:
-            rep = self._text_articles[other][0]
-            rows.append(
-                (
-                    p.article.id,
-                    rep,
-                    text,
-                    other,
-                    "story",
-                    round(evidence.score, 4),
-                    evidence_json(evidence),
-                    self._run,
+        state = self.state
+        with self.times.timed("story"):
+            before = {state.stories.label[c] for c in copies}
+            links, changed = state.stories.add(text, p.story, copies)
+            touched = before | {state.stories.label[o] for o, _ in links}
+            touched |= self._apply_story_changes(changed, skip=text)
+        with self.times.timed("store"):
+            rows, out = [], []
+            for other, evidence in links:
+                rep, score = state.rep(other), round(evidence.score, 4)
+                rows.append(
+                    (p.article.id, rep, text, other, "story", score, evidence_json(evidence), self._run)
                 )
-            )
-            out.append(Match(rep, 0.0, 0.0, "story", round(evidence.score, 4)))
-        self.store.record_story_links(rows)
-        self.timings["store"] += time.perf_counter() - t1
+                out.append(Match(rep, 0.0, 0.0, "story", score))
+            self.store.record_story_links(rows)
         out.sort(key=lambda m: (-(m.score or 0.0), m.id))
-        return tuple(out[:_MAX_MATCHES]), touched
+        return tuple(out[: lookup.MAX_MATCHES]), touched
 
     def _apply_story_changes(self, changed: Changes, skip: int | None = None) -> set[int]:
         """Write the new story ids of texts that moved; return every story id involved."""
@@ -398,161 +332,154 @@ class Index:
 
     def _restory(self, story: int) -> Choice:
         """Recompute a story's canonical (or drop the story if it has no member left)."""
-        t0 = time.perf_counter()
-        texts = self.stories.members(story) if story in self.stories.label else []
-        texts = [t for t in texts if t in self._text_articles]
+        state = self.state
+        with self.times.timed("cluster"):
+            texts = state.stories.members(story) if story in state.stories.label else []
+            texts = [t for t in texts if t in state.text_articles]
+            if texts:
+                members = state.members(texts)
+                choice = choose(members, state.copies.contains)
         if not texts:
             self.store.delete_story(story)
-            self._story_canonical.pop(story, None)
+            state.story_canonical.pop(story, None)
             return Choice("", "no member")
-        members = [self._articles[a].member for t in texts for a in self._text_articles[t]]
-        choice = choose(members, self.copies.contains)
-        self.timings["cluster"] += time.perf_counter() - t0
         self.store.upsert_story(story, choice.canonical, choice.reason, len(members), len(texts), self._run)
-        self._story_canonical[story] = choice
+        state.story_canonical[story] = choice
         return choice
 
     def _candidates(self, p: Prepared) -> tuple[list[tuple[int, Overlap]], list[int]]:
         """Texts verified as near copies of ``p`` (sketched now if it was not yet)."""
         self.preparer.sketch(p)
-        return self.copies.near_copies(p, self.timings)
+        return self.state.copies.near_copies(p, self.times)
 
     def _new_text(self, p: Prepared, keys: list[int]) -> int:
         assert p.signature is not None and p.lead is not None and p.shingles is not None
-        text = self._next_text
-        self._next_text += 1
-        self.copies.add(text, p, keys)
-        self._by_hash[p.body_hash] = text
-        t0 = time.perf_counter()
         assert p.story_row is not None
-        self.store.insert_text(
-            (
-                text,
-                p.body_hash,
-                p.words,
-                int(p.shingles.size),
-                p.extracted.body,
-                p.signature.tobytes(),
-                p.lead.tobytes(),
-                p.shingles.tobytes(),
-                p.story_row,
+        state = self.state
+        text = state.next_text
+        state.next_text += 1
+        state.copies.add(text, p, keys)
+        state.by_hash[p.body_hash] = text
+        with self.times.timed("store"):
+            self.store.insert_text(
+                (
+                    text,
+                    p.body_hash,
+                    p.words,
+                    int(p.shingles.size),
+                    p.extracted.body,
+                    p.signature.tobytes(),
+                    p.lead.tobytes(),
+                    p.shingles.tobytes(),
+                    p.story_row,
+                )
             )
-        )
-        self.timings["store"] += time.perf_counter() - t0
         return text
 
-    def _insert_article(self, p: Prepared, text: int, cluster: int, story: int, status: str) -> None:
+    def _insert_article(self, p: Prepared, text: int, cluster: int, story: int, status: Status) -> None:
         a, x = p.article, p.extracted
         published = x.published or a.published
         member = Member(a.id, text, p.words, parse_published(published), x.attribution)
-        self._articles[a.id] = _Art(text, p.content_hash, member)
-        self._text_articles.setdefault(text, []).append(a.id)
-        t0 = time.perf_counter()
-        self.store.insert_article(
-            (
-                a.id,
-                a.path,
-                x.title or a.title,
-                x.source or a.source,
-                a.url,
-                published,
-                json.dumps(list(x.attribution)),
-                x.dateline,
-                x.byline,
-                x.method,
-                text,
-                p.body_hash,
-                p.words,
-                cluster,
-                story,
-                status,
-                p.content_hash,
-                a.origin,
-                self._run,
-                a.encoding,
-            ),
-        )
-        self.timings["store"] += time.perf_counter() - t0
+        self.state.articles[a.id] = Entry(text, p.content_hash, member)
+        self.state.text_articles.setdefault(text, []).append(a.id)
+        with self.times.timed("store"):
+            self.store.insert_article(
+                (
+                    a.id,
+                    a.path,
+                    x.title or a.title,
+                    x.source or a.source,
+                    a.url,
+                    published,
+                    json.dumps(list(x.attribution)),
+                    x.dateline,
+                    x.byline,
+                    x.method,
+                    text,
+                    p.body_hash,
+                    p.words,
+                    cluster,
+                    story,
+                    status,
+                    p.content_hash,
+                    a.origin,
+                    self._run,
+                    a.encoding,
+                ),
+            )
 
     def _record_matches(self, aid: str, text: int, verified: list[tuple[int, Overlap]]) -> tuple[Match, ...]:
         if not verified:
             return ()
-        t0 = time.perf_counter()
-        rows = []
-        out = []
-        for cand, o in verified:
-            rep = self._text_articles[cand][0]
-            rows.append((aid, rep, text, cand, o.jaccard, o.containment, "near", self._run))
-            out.append(Match(rep, round(o.jaccard, 4), round(o.containment, 4), "near"))
-        self.store.record_near(rows)
-        self.timings["store"] += time.perf_counter() - t0
-        out.sort(key=lambda m: (-m.jaccard, -m.containment, m.id))
-        return tuple(out[:_MAX_MATCHES])
+        with self.times.timed("store"):
+            rep = self.state.rep
+            self.store.record_near(
+                [(aid, rep(c), text, c, o.jaccard, o.containment, "near", self._run) for c, o in verified]
+            )
+        return lookup.near_matches(self.state, verified)
 
-    def _record_merges(self, merges: list[Merge], kind: str = "merge") -> None:
+    def _record_merges(self, merges: list[Merge], kind: MergeKind = "merge") -> None:
         for m in merges:
             self.store.merge_clusters(m.kept, m.absorbed, self._run, kind)
-            self._canonical.pop(m.absorbed, None)
+            self.state.canonical.pop(m.absorbed, None)
 
     # -- removing --------------------------------------------------------------------------
 
     def remove(self, article_id: str) -> None:
         """Take an article out of the index (its copies stay, regrouped if it joined them)."""
-        if article_id not in self._articles:
+        if article_id not in self.state.articles:
             raise UnknownArticle(f"no article {article_id!r} in the index")
         with self._batch():
             self._remove_article(article_id)
 
     def _remove_article(self, aid: str) -> None:
-        info = self._articles.pop(aid)
-        text = info.text
-        arts = self._text_articles[text]
+        state, st = self.state, self.store
+        text = state.articles.pop(aid).text
+        arts = state.text_articles[text]
         was_rep = arts[0] == aid
         arts.remove(aid)
-        st = self.store
         st.delete_article(aid, arts[0] if arts and was_rep else None)
-        cluster = self.clusters.cluster(text)
+        cluster = state.clusters.cluster(text)
         if arts:
             self._refresh_cluster(cluster)
-            self._restory(self.stories.label[text])
+            self._restory(state.stories.label[text])
             return
-        del self._text_articles[text]
+        del state.text_articles[text]
         body_hash, signature, lead_bytes = st.text_sketch(text)
         full, lead = (np.frombuffer(b, dtype=np.uint32) for b in (signature, lead_bytes))
-        self.copies.remove(text, full, lead)
-        del self._by_hash[body_hash]
+        state.copies.remove(text, full, lead)
+        del state.by_hash[body_hash]
         st.delete_text(text)  # its matches first: the split asks the texts left for their copies
-        created = self.clusters.remove(text, st.near_neighbours)
+        created = state.clusters.remove(text, st.near_neighbours)
         for new_id in created:
-            st.set_copy_group(new_id, self.clusters.members(new_id))
+            st.set_copy_group(new_id, state.clusters.members(new_id))
             st.record_merge(cluster, new_id, self._run, "split")
             self._recanonical(new_id)
         self._refresh_cluster(cluster)
-        old_story = self.stories.label[text]
-        for sid in sorted(self._apply_story_changes(self.stories.remove(text)) | {old_story}):
+        old_story = state.stories.label[text]
+        for sid in sorted(self._apply_story_changes(state.stories.remove(text)) | {old_story}):
             self._restory(sid)
 
     def _refresh_cluster(self, cluster: int) -> None:
-        if cluster in self.clusters:
+        if cluster in self.state.clusters:
             self._recanonical(cluster)
         else:
             self.store.delete_cluster(cluster)
-            self._canonical.pop(cluster, None)
+            self.state.canonical.pop(cluster, None)
 
     # -- canonical ------------------------------------------------------------------------
 
     def _recanonical(self, cluster: int) -> Choice:
-        t0 = time.perf_counter()
-        texts = self.clusters.members(cluster)
-        members = [self._articles[a].member for t in texts for a in self._text_articles[t]]
-        choice = choose(members, self.copies.contains)
-        self.timings["cluster"] += time.perf_counter() - t0
-        t1 = time.perf_counter()
-        self.store.upsert_cluster(
-            cluster, choice.canonical, choice.reason, len(members), len(texts), self._run
-        )
-        self.timings["store"] += time.perf_counter() - t1
-        self._canonical[cluster] = choice
+        state = self.state
+        with self.times.timed("cluster"):
+            texts = state.clusters.members(cluster)
+            members = state.members(texts)
+            choice = choose(members, state.copies.contains)
+        with self.times.timed("store"):
+            self.store.upsert_cluster(
+                cluster, choice.canonical, choice.reason, len(members), len(texts), self._run
+            )
+        state.canonical[cluster] = choice
         return choice
 
     # -- reading ---------------------------------------------------------------------------
@@ -561,98 +488,24 @@ class Index:
         """What :meth:`add` would decide, without adding anything (:class:`ArticleError`
         when it can't be decided)."""
         admitted = self._admit(article)
-        if self._is_unchanged(admitted):
-            return self._current(admitted.id, "unchanged", admitted.notes)
-        with _article_errors(admitted.id, "decided"):
-            decision = self._query(admitted)
+        if self.state.unchanged(admitted):
+            return lookup.standing(self.state, admitted.id, "unchanged", admitted.notes)
+        with article_errors(admitted.id, "decided"):
+            p = self.preparer.prepare(admitted, sketch=False)
+            exact = self.state.by_hash.get(p.body_hash)
+            verified = self._candidates(p)[0] if exact is None else []
+            decision = lookup.would_be(self.state, admitted.id, exact, verified, p.story)
         return dataclasses.replace(decision, warnings=admitted.notes) if admitted.notes else decision
-
-    def _query(self, article: Article) -> Decision:
-        p = self.preparer.prepare(article, sketch=False)
-        text = self._by_hash.get(p.body_hash)
-        if text is not None:
-            rep = self._text_articles[text][0]
-            return self._would_join(article.id, "exact", text, (Match(rep, 1.0, 1.0, "exact"),))
-        verified, _ = self._candidates(p)
-        if verified:
-            matches = sorted(
-                (
-                    Match(self._text_articles[c][0], round(o.jaccard, 4), round(o.containment, 4), "near")
-                    for c, o in verified
-                ),
-                key=lambda m: (-m.jaccard, -m.containment, m.id),
-            )
-            oldest = min(verified, key=lambda v: self.clusters.cluster(v[0]))[0]
-            return self._would_join(article.id, "near", oldest, tuple(matches[:_MAX_MATCHES]))
-        assert p.story is not None
-        links = self.stories.find(p.story)
-        if not links:
-            return Decision(article.id, "new", None, None, None, "nothing like it indexed")
-        links.sort(key=lambda link: (-link[1].score, link[0]))
-        related = tuple(
-            Match(self._text_articles[t][0], 0.0, 0.0, "story", round(e.score, 4))
-            for t, e in links[:_MAX_MATCHES]
-        )
-        story = min(self.stories.label[t] for t, _ in links)
-        choice = self._story_canonical[story]
-        return Decision(
-            article.id,
-            "story",
-            None,
-            story,
-            None,
-            "no copy indexed",
-            related,
-            choice.canonical,
-            choice.reason,
-        )
-
-    def _would_join(self, aid: str, status: str, text: int, matches: tuple[Match, ...]) -> Decision:
-        cluster = self.clusters.cluster(text)
-        story = self.stories.label[text]
-        choice, story_choice = self._canonical[cluster], self._story_canonical[story]
-        return Decision(
-            aid,
-            status,
-            cluster,
-            story,
-            choice.canonical,
-            choice.reason,
-            matches,
-            story_choice.canonical,
-            story_choice.reason,
-        )
 
     def export(self) -> Iterator[dict[str, Any]]:
         """One record per article: its copy group, story, canonical, relation and similarity."""
         from dedup.report.export import export_records
 
-        return export_records(self.store, self.copies.shingles)
+        return export_records(self.store, self.state.copies.shingles)
 
     def decision(self, article_id: str) -> Decision:
         """The current standing of an indexed article."""
-        return self._current(article_id, "indexed")
-
-    def _current(self, aid: str, status: str, warnings: tuple[str, ...] = ()) -> Decision:
-        info = self._articles.get(aid)
-        if info is None:
-            raise UnknownArticle(f"no article {aid!r} in the index")
-        cluster = self.clusters.cluster(info.text)
-        story = self.stories.label[info.text]
-        choice = self._canonical[cluster]
-        story_choice = self._story_canonical[story]
-        return Decision(
-            aid,
-            status,
-            cluster,
-            story,
-            choice.canonical,
-            choice.reason,
-            (),
-            story_choice.canonical,
-            story_choice.reason,
-            warnings,
-        )
+        return lookup.standing(self.state, article_id, "indexed")
 
     # -- transactions ---------------------------------------------------------------------
 
@@ -660,18 +513,7 @@ class Index:
         return _Batch(self)
 
     def flush_config(self) -> None:
-        self.store.set_config("next_cluster", str(self.clusters.next_id))
-
-
-@contextmanager
-def _article_errors(aid: str, what: str, after: str = "") -> Iterator[None]:
-    """Any failure but a :class:`DedupError` as an :class:`ArticleError` naming the article."""
-    try:
-        yield
-    except DedupError:
-        raise
-    except Exception as e:
-        raise ArticleError(f"article {aid!r} could not be {what} ({type(e).__name__}: {e}){after}") from e
+        self.store.set_config("next_cluster", str(self.state.clusters.next_id))
 
 
 class _Batch:

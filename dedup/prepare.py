@@ -7,9 +7,8 @@ processes can run it; :class:`dedup.index.Index` applies the results one by one.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import numpy as np
@@ -25,6 +24,7 @@ from dedup.extract import Extracted, Extractor
 from dedup.params import Params
 from dedup.stories import StoryFeatures, StoryParams, story_features
 from dedup.stories.features import encode_features
+from dedup.timing import StageTimes
 
 U32 = npt.NDArray[np.uint32]
 R = TypeVar("R")
@@ -46,7 +46,7 @@ class Prepared:
     lead: U32 | None = None
     story: StoryFeatures | None = None
     story_row: str | None = None  # the features as stored (encoded where they are computed)
-    seconds: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # extract .. story
+    times: StageTimes = field(default_factory=StageTimes)  # extract, shingle, sketch, story
 
 
 def _guard(article: Article, stage: Callable[..., R], *args: Any) -> R | ArticleError:
@@ -72,9 +72,10 @@ class Preparer:
 
     def prepare(self, article: Article, sketch: bool = True) -> Prepared:
         """Extract and hash; with ``sketch``, also shingle and sketch (else leave it to later)."""
-        t0 = time.perf_counter()
-        extracted = self.extractor.extract(article)
-        prepared = self._hashed(article, extracted, time.perf_counter() - t0)
+        times = StageTimes()
+        with times.timed("extract"):
+            extracted = self.extractor.extract(article)
+        prepared = self._hashed(article, extracted, times)
         if sketch:
             self.sketch(prepared)
         return prepared
@@ -89,13 +90,14 @@ class Preparer:
         model) stay in the CPU caches for the whole batch instead of evicting each other for
         every article: ~20% less CPU a feed article in batches of 128.
         """
-        extracted: list[tuple[Extracted | ArticleError, float]] = []
+        extracted: list[tuple[Extracted | ArticleError, StageTimes]] = []
         for article in articles:  # the extractor's stage for the whole batch first
-            t0 = time.perf_counter()
-            extracted.append((_guard(article, self.extractor.extract, article), time.perf_counter() - t0))
+            times = StageTimes()
+            with times.timed("extract"):
+                extracted.append((_guard(article, self.extractor.extract, article), times))
         out: list[Prepared | ArticleError] = [
-            x if isinstance(x, ArticleError) else _guard(article, self._hashed, article, x, seconds)
-            for article, (x, seconds) in zip(articles, extracted, strict=True)
+            x if isinstance(x, ArticleError) else _guard(article, self._hashed, article, x, times)
+            for article, (x, times) in zip(articles, extracted, strict=True)
         ]
         for stage in (self._signatures, self._features):
             for i, p in enumerate(out):
@@ -105,17 +107,15 @@ class Preparer:
                         out[i] = failed
         return out
 
-    def _hashed(self, article: Article, extracted: Extracted, seconds: float) -> Prepared:
-        """Normalise the body, hash it and its shingles in text order."""
-        t0 = time.perf_counter()
-        normalised = normalise(extracted.body)
-        ordered, count = text_shingles(normalised, self.params.shingle_size)
-        if not count:
-            raise ArticleError(f"article {article.id!r}: no words in the body after extraction")
-        body_hash = xxhash.xxh3_128_hexdigest(normalised.encode("utf-8", "surrogatepass"))
-        prepared = Prepared(article, article.content_hash, extracted, body_hash, count, ordered)
-        prepared.seconds = (seconds, time.perf_counter() - t0, 0.0, 0.0)
-        return prepared
+    def _hashed(self, article: Article, extracted: Extracted, times: StageTimes) -> Prepared:
+        """Normalise the body, hash it and its shingles in text order (timed into ``times``)."""
+        with times.timed("shingle"):
+            normalised = normalise(extracted.body)
+            ordered, count = text_shingles(normalised, self.params.shingle_size)
+            if not count:
+                raise ArticleError(f"article {article.id!r}: no words in the body after extraction")
+            body_hash = xxhash.xxh3_128_hexdigest(normalised.encode("utf-8", "surrogatepass"))
+        return Prepared(article, article.content_hash, extracted, body_hash, count, ordered, times=times)
 
     def sketch(self, prepared: Prepared) -> None:
         """Fill in the shingle set, the signatures and the story features."""
@@ -124,27 +124,22 @@ class Preparer:
             self._features(prepared)
 
     def _signatures(self, prepared: Prepared) -> None:
-        t0 = time.perf_counter()
         ordered = prepared.ordered
         assert ordered is not None
-        prepared.shingles = shingle_set(ordered)
-        t1 = time.perf_counter()
-        prepared.signature, prepared.lead = self.sketcher.sketch(ordered)
-        t2 = time.perf_counter()
+        with prepared.times.timed("shingle"):
+            prepared.shingles = shingle_set(ordered)
+        with prepared.times.timed("sketch"):
+            prepared.signature, prepared.lead = self.sketcher.sketch(ordered)
         prepared.ordered = None  # not needed any more; don't ship them back from workers
-        e, s, k, st = prepared.seconds
-        prepared.seconds = (e, s + t1 - t0, k + t2 - t1, st)
 
     def _features(self, prepared: Prepared) -> None:
-        t0 = time.perf_counter()
         a, x = prepared.article, prepared.extracted
-        prepared.story = story_features(
-            x.title or a.title,
-            x.body,
-            parse_published(x.published or a.published),
-            self.story_params,
-        )
-        # Encoded here, in the worker when there are workers, not in the indexing process.
-        prepared.story_row = encode_features(prepared.story)
-        e, s, k, st = prepared.seconds
-        prepared.seconds = (e, s, k, st + time.perf_counter() - t0)
+        with prepared.times.timed("story"):
+            prepared.story = story_features(
+                x.title or a.title,
+                x.body,
+                parse_published(x.published or a.published),
+                self.story_params,
+            )
+            # Encoded here, in the worker when there are workers, not in the indexing process.
+            prepared.story_row = encode_features(prepared.story)

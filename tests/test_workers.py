@@ -74,7 +74,7 @@ def test_a_batch_prepared_stage_by_stage_is_prepared_as_one_by_one() -> None:
         )
         for field in ("shingles", "signature", "lead"):
             assert (getattr(got, field) == getattr(want, field)).all()
-        assert got.ordered is None and all(s >= 0 for s in got.seconds)
+        assert got.ordered is None and all(s >= 0 for s in got.times.seconds.values())
     # In the pool, the article that can't be prepared is skipped in its place.
     pooled = list(
         prepare_in_pool(

@@ -9,7 +9,6 @@ estimate is plausible and whose exact shingle overlap passes the thresholds.
 
 from __future__ import annotations
 
-import time
 from collections import OrderedDict
 from collections.abc import Sequence
 
@@ -21,6 +20,7 @@ from dedup.copies.verify import Overlap, is_near_copy, overlap, plausible
 from dedup.params import Params
 from dedup.prepare import Prepared
 from dedup.store import Store
+from dedup.timing import StageTimes
 
 U32 = npt.NDArray[np.uint32]
 
@@ -59,16 +59,18 @@ class CopyTier:
             self._sigs.resize((grown, self._sigs.shape[1]), refcheck=False)
             self._sizes.resize(grown, refcheck=False)
 
-    def near_copies(
-        self, p: Prepared, timings: dict[str, float]
-    ) -> tuple[list[tuple[int, Overlap]], list[int]]:
+    def near_copies(self, p: Prepared, times: StageTimes) -> tuple[list[tuple[int, Overlap]], list[int]]:
         """Texts verified as near copies of sketched ``p``, and ``p``'s band keys."""
         assert p.signature is not None and p.lead is not None and p.shingles is not None
-        t0 = time.perf_counter()
-        keys = self.lsh.keys(p.signature, p.lead)
-        found = self.lsh.query_sorted(keys)
-        t1 = time.perf_counter()
-        timings["lsh"] += t1 - t0
+        with times.timed("lsh"):
+            keys = self.lsh.keys(p.signature, p.lead)
+            found = self.lsh.query_sorted(keys)
+        with times.timed("verify"):
+            return self._verified(p, found), keys
+
+    def _verified(self, p: Prepared, found: U32) -> list[tuple[int, Overlap]]:
+        """The candidates ``found`` that pass the estimate screen and exact verification."""
+        assert p.signature is not None and p.shingles is not None
         verified: list[tuple[int, Overlap]] = []
         if found.size:
             jt, ct = self.params.jaccard_threshold, self.params.containment_threshold
@@ -82,8 +84,7 @@ class CopyTier:
                 o = overlap(p.shingles, self.shingles(cand))
                 if is_near_copy(o, jt, ct):
                     verified.append((cand, o))
-        timings["verify"] += time.perf_counter() - t1
-        return verified, keys
+        return verified
 
     def add(self, text: int, p: Prepared, keys: list[int]) -> None:
         """Hold a new text (its band keys as :meth:`near_copies` returned them)."""

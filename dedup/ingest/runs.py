@@ -14,19 +14,22 @@ import dataclasses
 import logging
 import os
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from dedup.article import Article
-from dedup.decision import Decision, Skipped
+from dedup.decision import ADDED, Decision, Skipped, Status
 from dedup.errors import SourceError
 from dedup.index import Index
 from dedup.ingest.scan import Problem, SourceFile, scan
 from dedup.ingest.sources import open_stream, parse_stream, problem_from_error
 
 log = logging.getLogger(__name__)
+
+COUNTED: tuple[Status, ...] = (*ADDED, "unchanged")
+"""The statuses a run counts."""
 
 
 @dataclass
@@ -38,11 +41,7 @@ class RunSummary:
     unchanged_files: int = 0
     read: int = 0
     skipped: int = 0
-    new: int = 0
-    exact: int = 0
-    near: int = 0
-    story: int = 0
-    unchanged: int = 0
+    statuses: Counter[Status] = field(default_factory=Counter)  # the decisions, by status
     removed: int = 0
     missing_files: int = 0  # files of earlier runs gone now, whose articles were pruned
     clusters: int = 0
@@ -51,8 +50,30 @@ class RunSummary:
     problems: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
+    @property
+    def new(self) -> int:
+        return self.statuses["new"]
+
+    @property
+    def exact(self) -> int:
+        return self.statuses["exact"]
+
+    @property
+    def near(self) -> int:
+        return self.statuses["near"]
+
+    @property
+    def story(self) -> int:
+        return self.statuses["story"]
+
+    @property
+    def unchanged(self) -> int:
+        return self.statuses["unchanged"]
+
     def counts(self) -> dict[str, float]:
-        return {k: v for k, v in dataclasses.asdict(self).items() if isinstance(v, int | float)}
+        """Every count by name (the statuses of :data:`COUNTED` among them, zeros included)."""
+        plain = {k: v for k, v in dataclasses.asdict(self).items() if isinstance(v, int | float)}
+        return plain | {status: self.statuses[status] for status in COUNTED}
 
 
 @dataclass
@@ -146,8 +167,8 @@ class _Run:
             return
         for warning in decision.warnings:
             self.problem(self.about(decision.id, warning, skipped=False))
-        if decision.status in ("new", "exact", "near", "story", "unchanged"):
-            setattr(self.summary, decision.status, getattr(self.summary, decision.status) + 1)
+        if decision.status in COUNTED:
+            self.summary.statuses[decision.status] += 1
 
     def execute(
         self,

@@ -36,6 +36,7 @@ import numpy.typing as npt
 import sqlite_utils
 
 from dedup._version import __version__
+from dedup.clusters import MergeKind
 from dedup.errors import ForeignDatabase, IndexBusy, StoreError
 from dedup.params import Params
 from dedup.store.schema import (
@@ -379,13 +380,13 @@ class Store:
     def delete_cluster(self, cluster: int) -> None:
         self.conn.execute("DELETE FROM clusters WHERE id = ?", (cluster,))
 
-    def merge_clusters(self, kept: int, absorbed: int, run: int | None, kind: str = "merge") -> None:
+    def merge_clusters(self, kept: int, absorbed: int, run: int | None, kind: MergeKind = "merge") -> None:
         """``absorbed``'s articles join ``kept``; the group goes, the merge is recorded."""
         self.conn.execute("UPDATE articles SET copy = ? WHERE copy = ?", (kept, absorbed))
         self.conn.execute("DELETE FROM clusters WHERE id = ?", (absorbed,))
         self.record_merge(kept, absorbed, run, kind)
 
-    def record_merge(self, kept: int, absorbed: int, run: int | None, kind: str) -> None:
+    def record_merge(self, kept: int, absorbed: int, run: int | None, kind: MergeKind) -> None:
         self.conn.execute(
             "INSERT INTO merges (run, kept, absorbed, kind) VALUES (?, ?, ?, ?)", (run, kept, absorbed, kind)
         )
