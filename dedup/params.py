@@ -12,7 +12,7 @@ import dataclasses
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
 from dedup.errors import ConfigMismatch
 
@@ -32,8 +32,56 @@ def decision_field(default: Any, doc: str) -> Any:
 _sketch, _decision = sketch_field, decision_field
 
 
+class ParamSet:
+    """What every parameter set shares (:class:`Params`, the story tier's ``StoryParams``):
+    the stored form, the check of stored fields, the sketch parameters that differ, and the
+    table in the docs. Subclasses are frozen dataclasses of :func:`sketch_field` and
+    :func:`decision_field` fields."""
+
+    WHAT = "parameters"  # how messages name the set
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)  # type: ignore[call-overload, no-any-return]
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        """The set a store holds; fields this version does not know raise :class:`ConfigMismatch`."""
+        known = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigMismatch(
+                f"the stored {cls.WHAT} name fields this version does not know: {unknown}; "
+                "open the index with the dedup version that built it"
+            )
+        return cls(**cls._upgraded(data))
+
+    @classmethod
+    def _upgraded(cls, data: dict[str, Any]) -> dict[str, Any]:
+        """Stored fields as this version reads them (a subclass fills in fields added since)."""
+        return data
+
+    def sketch_differences(self, other: Self) -> list[str]:
+        """The sketch parameters that differ, as ``name: stored -> requested`` strings."""
+        return [
+            f"{f.name}: {getattr(self, f.name)!r} -> {getattr(other, f.name)!r}"
+            for f in dataclasses.fields(self)  # type: ignore[arg-type]
+            if f.metadata.get("sketch") and getattr(self, f.name) != getattr(other, f.name)
+        ]
+
+    @classmethod
+    def describe(cls) -> list[tuple[str, Any, bool, str]]:
+        """(name, default, is_sketch_parameter, description) for every parameter, for the docs."""
+        return [
+            (f.name, f.default, bool(f.metadata.get("sketch")), str(f.metadata.get("doc", "")))
+            for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+        ]
+
+
 @dataclass(frozen=True)
-class Params:
+class Params(ParamSet):
     """Parameters of an index. Defaults are the documented, measured ones (docs/parameters.md)."""
 
     shingle_size: int = _sketch(5, "words per shingle")
@@ -71,31 +119,6 @@ class Params:
                 problems.append(f"{name} must be in (0, 1], got {value!r}")
         if problems:
             raise ValueError("invalid parameters: " + "; ".join(problems))
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), sort_keys=True)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Params:
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ConfigMismatch(
-                f"the stored parameters name fields this version does not know: {unknown}; "
-                "open the index with the dedup version that built it"
-            )
-        return cls(**data)
-
-    def sketch_differences(self, other: Params) -> list[str]:
-        """The sketch parameters that differ, as ``name: stored -> requested`` strings."""
-        out = []
-        for f in dataclasses.fields(self):
-            if f.metadata.get("sketch") and getattr(self, f.name) != getattr(other, f.name):
-                out.append(f"{f.name}: {getattr(self, f.name)!r} -> {getattr(other, f.name)!r}")
-        return out
 
 
 class _Sketched(Protocol):
@@ -152,7 +175,4 @@ def tuned(params: P, tune: Mapping[str, Any], others: tuple[type, ...] = ()) -> 
 
 def describe() -> list[tuple[str, Any, bool, str]]:
     """(name, default, is_sketch_parameter, description) for every parameter, for the docs."""
-    return [
-        (f.name, f.default, bool(f.metadata.get("sketch")), str(f.metadata.get("doc", "")))
-        for f in dataclasses.fields(Params)
-    ]
+    return Params.describe()

@@ -231,7 +231,7 @@ class Store:
     def set_params(self, params: Params, story_params: StoryParams) -> None:
         """The parameters the index is opened with, kept for the runs after."""
         self.set_config("params", params.to_json())
-        self.set_config("story_params", json.dumps(story_params.to_dict(), sort_keys=True))
+        self.set_config("story_params", story_params.to_json())
 
     # -- runs ------------------------------------------------------------------------------
 

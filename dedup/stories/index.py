@@ -24,8 +24,8 @@ import numpy as np
 import numpy.typing as npt
 import xxhash
 
-from dedup.copies.lsh import KeyIndex
 from dedup.errors import UnknownArticle
+from dedup.keyindex import KeyIndex
 from dedup.stories.features import StoryFeatures
 from dedup.stories.params import StoryParams
 
@@ -44,7 +44,7 @@ def index_keys(feats: StoryFeatures, params: StoryParams) -> list[int]:
 
 
 class StoryIndex:
-    """Keys -> articles in a :class:`~dedup.copies.lsh.KeyIndex` (a few bytes a key), with the keys
+    """Keys -> articles in a :class:`~dedup.keyindex.KeyIndex` (a few bytes a key), with the keys
     of each article kept packed for removal and the publication days for expiry."""
 
     def __init__(self, params: StoryParams) -> None:

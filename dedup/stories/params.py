@@ -10,12 +10,11 @@ the others only change the verdicts taken from now on.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
 from dedup.errors import ConfigMismatch, DedupError
-from dedup.params import decision_field, sketch_field
+from dedup.params import ParamSet, decision_field, sketch_field
 
 
 class StoryParamsError(DedupError, ValueError):
@@ -31,8 +30,10 @@ _sketch, _decision = sketch_field, decision_field
 
 
 @dataclass(frozen=True)
-class StoryParams:
+class StoryParams(ParamSet):
     """Parameters of the story tier (docs/stories.md explains each default)."""
+
+    WHAT = "story parameters"
 
     features_version: int = _sketch(
         FEATURES_VERSION,
@@ -152,18 +153,8 @@ class StoryParams:
         if problems:
             raise StoryParamsError("invalid story parameters: " + "; ".join(problems))
 
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> StoryParams:
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ConfigMismatch(
-                f"the stored story parameters name fields this version does not know: "
-                f"{unknown}; open the index with the dedup version that built it"
-            )
+    def _upgraded(cls, data: dict[str, Any]) -> dict[str, Any]:
         version = data.get("features_version", 1)  # absent: stored before it was recorded
         if version != FEATURES_VERSION:
             raise ConfigMismatch(
@@ -172,20 +163,9 @@ class StoryParams:
                 "or open this one with the dedup version that built it"
             )
         # Stored before body_words existed: those features read the whole body.
-        return cls(**{"body_words": 0, **data})
-
-    def sketch_differences(self, other: StoryParams) -> list[str]:
-        """The parameters that change features and differ, as ``name: mine -> other``."""
-        return [
-            f"{f.name}: {getattr(self, f.name)!r} -> {getattr(other, f.name)!r}"
-            for f in dataclasses.fields(self)
-            if f.metadata.get("sketch") and getattr(self, f.name) != getattr(other, f.name)
-        ]
+        return {"body_words": 0, **data}
 
 
 def describe() -> list[tuple[str, Any, bool, str]]:
     """(name, default, changes_features, description) for every parameter, for the docs."""
-    return [
-        (f.name, f.default, bool(f.metadata.get("sketch")), str(f.metadata.get("doc", "")))
-        for f in dataclasses.fields(StoryParams)
-    ]
+    return StoryParams.describe()
