@@ -30,7 +30,7 @@ from dedup.copies.verify import Overlap
 from dedup.decision import Decision, Match, Skipped, Status
 from dedup.errors import ArticleError, UnknownArticle
 from dedup.params import Params, settle, tuned
-from dedup.prepare import Prepared, Preparer
+from dedup.prepare import Hashed, Prepared, Preparer, Sketched
 from dedup.state import Entry, State
 from dedup.store import Store
 from dedup.stories import StoryParams
@@ -176,13 +176,13 @@ class Index:
             except ArticleError as e:
                 yield Skipped(str(getattr(article, "id", "?")), str(e))
 
-    def _guarded(self, item: Prepared | Article) -> Decision | Skipped:
+    def _guarded(self, item: Sketched | Article) -> Decision | Skipped:
         """Apply one item of a batch; whatever fails in it (a bug, memory) undoes just its
         own writes, reloads the in-memory index from the store, and skips it."""
-        aid = item.article.id if isinstance(item, Prepared) else item.id
+        aid = item.article.id if isinstance(item, Sketched) else item.id
         try:
             with self.store.savepoint():
-                if isinstance(item, Prepared):
+                if isinstance(item, Sketched):
                     return self._apply(item)
                 return self._add(item, skip_errors=True)
         except Exception as e:
@@ -218,7 +218,7 @@ class Index:
 
     def _prepared_stream(
         self, articles: Iterable[Article | Skipped], workers: int
-    ) -> Iterator[Prepared | Skipped | Article]:
+    ) -> Iterator[Sketched | Skipped | Article]:
         if workers <= 1:
             # Unprepared articles are prepared in _add, which skips sketching exact copies.
             yield from articles
@@ -234,14 +234,15 @@ class Index:
         if self.state.unchanged(article):
             return lookup.standing(self.state, article.id, "unchanged", article.notes)
         try:
-            prepared = self.preparer.prepare(article, sketch=False)
+            prepared = self.preparer.hashed(article)
         except ArticleError as e:
             if not skip_errors:
                 raise
             return Skipped(article.id, str(e))
         return self._apply(prepared)
 
-    def _apply(self, p: Prepared) -> Decision:
+    def _apply(self, p: Hashed | Sketched) -> Decision:
+        """Put a prepared article in the index (sketched here if it is no exact copy)."""
         state, times = self.state, self.times
         aid = p.article.id
         old = state.articles.get(aid)
@@ -261,7 +262,8 @@ class Index:
                 self.store.record_exact(aid, rep, text, self._run)
             stories = {state.stories.label[text]}
         else:
-            verified, keys = self._candidates(p)
+            p = self._sketched(p)
+            verified, keys = state.copies.near_copies(p.sketch, times)
             text = self._new_text(p, keys)
             with times.timed("cluster"):
                 if verified:
@@ -298,9 +300,8 @@ class Index:
             p.article.notes,
         )
 
-    def _story(self, p: Prepared, text: int, copies: list[int]) -> tuple[tuple[Match, ...], set[int]]:
+    def _story(self, p: Sketched, text: int, copies: list[int]) -> tuple[tuple[Match, ...], set[int]]:
         """Put a new text in its story: links found, and the stories whose members changed."""
-        assert p.story is not None
         state = self.state
         with self.times.timed("story"):
             before = {state.stories.label[c] for c in copies}
@@ -347,18 +348,14 @@ class Index:
         state.story_canonical[story] = choice
         return choice
 
-    def _candidates(self, p: Prepared) -> tuple[list[tuple[int, Overlap]], list[int]]:
-        """Texts verified as near copies of ``p`` (sketched now if it was not yet)."""
-        self.preparer.sketch(p)
-        return self.state.copies.near_copies(p, self.times)
+    def _sketched(self, p: Hashed | Sketched) -> Sketched:
+        return p if isinstance(p, Sketched) else self.preparer.sketch(p)
 
-    def _new_text(self, p: Prepared, keys: list[int]) -> int:
-        assert p.signature is not None and p.lead is not None and p.shingles is not None
-        assert p.story_row is not None
-        state = self.state
+    def _new_text(self, p: Sketched, keys: list[int]) -> int:
+        state, sketch = self.state, p.sketch
         text = state.next_text
         state.next_text += 1
-        state.copies.add(text, p, keys)
+        state.copies.add(text, sketch, keys)
         state.by_hash[p.body_hash] = text
         with self.times.timed("store"):
             self.store.insert_text(
@@ -366,11 +363,11 @@ class Index:
                     text,
                     p.body_hash,
                     p.words,
-                    int(p.shingles.size),
+                    int(sketch.shingles.size),
                     p.extracted.body,
-                    p.signature.tobytes(),
-                    p.lead.tobytes(),
-                    p.shingles.tobytes(),
+                    sketch.signature.tobytes(),
+                    sketch.lead.tobytes(),
+                    sketch.shingles.tobytes(),
                     p.story_row,
                 )
             )
@@ -491,10 +488,14 @@ class Index:
         if self.state.unchanged(admitted):
             return lookup.standing(self.state, admitted.id, "unchanged", admitted.notes)
         with article_errors(admitted.id, "decided"):
-            p = self.preparer.prepare(admitted, sketch=False)
-            exact = self.state.by_hash.get(p.body_hash)
-            verified = self._candidates(p)[0] if exact is None else []
-            decision = lookup.would_be(self.state, admitted.id, exact, verified, p.story)
+            hashed = self.preparer.hashed(admitted)
+            exact = self.state.by_hash.get(hashed.body_hash)
+            if exact is not None:
+                decision = lookup.would_be(self.state, admitted.id, exact, [], None)
+            else:
+                p = self.preparer.sketch(hashed)
+                verified, _ = self.state.copies.near_copies(p.sketch, self.times)
+                decision = lookup.would_be(self.state, admitted.id, None, verified, p.story)
         return dataclasses.replace(decision, warnings=admitted.notes) if admitted.notes else decision
 
     def export(self) -> Iterator[dict[str, Any]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import numpy as np
@@ -33,20 +33,41 @@ log = logging.getLogger(__name__)
 
 @dataclass(slots=True)
 class Prepared:
-    """An article ready to be matched. Sketches are ``None`` when not computed yet."""
+    """An article extracted, its body normalised and hashed: the fields every stage after
+    extraction shares. It is one of the two below, :class:`Hashed` or :class:`Sketched`."""
 
     article: Article
     content_hash: str
     extracted: Extracted
-    body_hash: str
-    words: int
-    ordered: U32 | None  # shingle hashes in text order, until sketched
-    shingles: U32 | None = None
-    signature: U32 | None = None
-    lead: U32 | None = None
-    story: StoryFeatures | None = None
-    story_row: str | None = None  # the features as stored (encoded where they are computed)
-    times: StageTimes = field(default_factory=StageTimes)  # extract, shingle, sketch, story
+    body_hash: str  # xxh3-128 of the normalised body: equal for exact copies
+    words: int  # shingles in the body
+    times: StageTimes
+
+
+@dataclass(slots=True, kw_only=True)
+class Hashed(Prepared):
+    """Enough to find an exact copy; sketched (:meth:`Preparer.sketch`) only if it is none."""
+
+    ordered: U32  # shingle hashes in text order
+
+
+@dataclass(frozen=True, slots=True)
+class Sketch:
+    """What matching a text against the copy tier needs: its distinct shingle hashes
+    (sorted) and its full and lead MinHash signatures."""
+
+    shingles: U32
+    signature: U32
+    lead: U32
+
+
+@dataclass(slots=True, kw_only=True)
+class Sketched(Prepared):
+    """An article ready to be matched: sketched, with its story features."""
+
+    sketch: Sketch
+    story: StoryFeatures
+    story_row: str  # the features as stored (encoded where they are computed, in the worker)
 
 
 def _guard(article: Article, stage: Callable[..., R], *args: Any) -> R | ArticleError:
@@ -70,18 +91,19 @@ class Preparer:
         self.extractor = Extractor()
         self.sketcher = Sketcher(params.num_perm, params.seed, params.lead_shingles)
 
-    def prepare(self, article: Article, sketch: bool = True) -> Prepared:
-        """Extract and hash; with ``sketch``, also shingle and sketch (else leave it to later)."""
+    def prepare(self, article: Article) -> Sketched:
+        """Extract, hash, shingle, sketch and compute the story features."""
+        return self.sketch(self.hashed(article))
+
+    def hashed(self, article: Article) -> Hashed:
+        """Extract and hash, no more: enough to tell an exact copy (see :meth:`sketch`)."""
         times = StageTimes()
         with times.timed("extract"):
             extracted = self.extractor.extract(article)
-        prepared = self._hashed(article, extracted, times)
-        if sketch:
-            self.sketch(prepared)
-        return prepared
+        return self._hashed(article, extracted, times)
 
-    def prepare_many(self, articles: Sequence[Article]) -> list[Prepared | ArticleError]:
-        """:meth:`prepare` a batch with its sketches, one stage at a time over all of it; an
+    def prepare_many(self, articles: Sequence[Article]) -> list[Sketched | ArticleError]:
+        """:meth:`prepare` a batch, one stage at a time over all of it; an
         article that can't be prepared has its error in its place, whatever went wrong (a bug
         in a stage included: one article never takes the batch down with it).
 
@@ -95,19 +117,21 @@ class Preparer:
             times = StageTimes()
             with times.timed("extract"):
                 extracted.append((_guard(article, self.extractor.extract, article), times))
-        out: list[Prepared | ArticleError] = [
+        hashed: list[Hashed | ArticleError] = [
             x if isinstance(x, ArticleError) else _guard(article, self._hashed, article, x, times)
             for article, (x, times) in zip(articles, extracted, strict=True)
         ]
-        for stage in (self._signatures, self._features):
-            for i, p in enumerate(out):
-                if isinstance(p, Prepared):
-                    failed = _guard(p.article, stage, p)
-                    if isinstance(failed, ArticleError):
-                        out[i] = failed
-        return out
+        sketches = [h if isinstance(h, ArticleError) else _guard(h.article, self._sketch, h) for h in hashed]
+        return [
+            h
+            if isinstance(h, ArticleError)
+            else k
+            if isinstance(k, ArticleError)
+            else _guard(h.article, self._features, h, k)
+            for h, k in zip(hashed, sketches, strict=True)
+        ]
 
-    def _hashed(self, article: Article, extracted: Extracted, times: StageTimes) -> Prepared:
+    def _hashed(self, article: Article, extracted: Extracted, times: StageTimes) -> Hashed:
         """Normalise the body, hash it and its shingles in text order (timed into ``times``)."""
         with times.timed("shingle"):
             normalised = normalise(extracted.body)
@@ -115,31 +139,39 @@ class Preparer:
             if not count:
                 raise ArticleError(f"article {article.id!r}: no words in the body after extraction")
             body_hash = xxhash.xxh3_128_hexdigest(normalised.encode("utf-8", "surrogatepass"))
-        return Prepared(article, article.content_hash, extracted, body_hash, count, ordered, times=times)
+        return Hashed(article, article.content_hash, extracted, body_hash, count, times, ordered=ordered)
 
-    def sketch(self, prepared: Prepared) -> None:
-        """Fill in the shingle set, the signatures and the story features."""
-        if prepared.shingles is None:
-            self._signatures(prepared)
-            self._features(prepared)
+    def sketch(self, hashed: Hashed) -> Sketched:
+        """The sketch and the story features of a hashed article."""
+        return self._features(hashed, self._sketch(hashed))
 
-    def _signatures(self, prepared: Prepared) -> None:
-        ordered = prepared.ordered
-        assert ordered is not None
-        with prepared.times.timed("shingle"):
-            prepared.shingles = shingle_set(ordered)
-        with prepared.times.timed("sketch"):
-            prepared.signature, prepared.lead = self.sketcher.sketch(ordered)
-        prepared.ordered = None  # not needed any more; don't ship them back from workers
+    def _sketch(self, hashed: Hashed) -> Sketch:
+        with hashed.times.timed("shingle"):
+            shingles = shingle_set(hashed.ordered)
+        with hashed.times.timed("sketch"):
+            signature, lead = self.sketcher.sketch(hashed.ordered)
+        return Sketch(shingles, signature, lead)
 
-    def _features(self, prepared: Prepared) -> None:
-        a, x = prepared.article, prepared.extracted
-        with prepared.times.timed("story"):
-            prepared.story = story_features(
+    def _features(self, hashed: Hashed, sketch: Sketch) -> Sketched:
+        a, x = hashed.article, hashed.extracted
+        with hashed.times.timed("story"):
+            story = story_features(
                 x.title or a.title,
                 x.body,
                 parse_published(x.published or a.published),
                 self.story_params,
             )
             # Encoded here, in the worker when there are workers, not in the indexing process.
-            prepared.story_row = encode_features(prepared.story)
+            row = encode_features(story)
+        # The shingle hashes in text order are not needed any more: not shipped back from workers.
+        return Sketched(
+            a,
+            hashed.content_hash,
+            x,
+            hashed.body_hash,
+            hashed.words,
+            hashed.times,
+            sketch=sketch,
+            story=story,
+            story_row=row,
+        )

@@ -35,7 +35,7 @@ class State:
     """The in-memory side of an index (see the module's docstring)."""
 
     def __init__(self, store: Store, params: Params, story_params: StoryParams) -> None:
-        self.copies = CopyTier(params, store)
+        self.copies = CopyTier(params, store.shingle_set)
         self.by_hash: dict[str, int] = {}  # normalised body hash -> text
         self.text_articles: dict[int, list[str]] = {}  # text -> its articles, representative first
         self.articles: dict[str, Entry] = {}

@@ -16,7 +16,7 @@ from dedup.article import Article
 from dedup.decision import Skipped
 from dedup.errors import ArticleError
 from dedup.params import Params
-from dedup.prepare import Prepared, Preparer
+from dedup.prepare import Preparer, Sketched
 from dedup.stories import StoryParams
 
 _preparer: Preparer | None = None
@@ -27,11 +27,11 @@ def _init(params: Params, story_params: StoryParams) -> None:
     _preparer = Preparer(params, story_params)
 
 
-def _prepare_batch(items: list[Article | None]) -> list[Prepared | Skipped | None]:
+def _prepare_batch(items: list[Article | None]) -> list[Sketched | Skipped | None]:
     """Prepare a batch stage by stage (:meth:`Preparer.prepare_many`); None stays None."""
     assert _preparer is not None
     done = iter(_preparer.prepare_many([a for a in items if a is not None]))
-    out: list[Prepared | Skipped | None] = []
+    out: list[Sketched | Skipped | None] = []
     for item in items:
         if item is None:
             out.append(None)
@@ -49,7 +49,7 @@ def prepare_in_pool(
     unchanged: Callable[[Article], bool],
     chunk: int = 512,
     ahead: int = 4,
-) -> Iterator[Prepared | Skipped | Article]:
+) -> Iterator[Sketched | Skipped | Article]:
     """Prepare ``articles`` in ``workers`` processes; unchanged ones pass through unprepared,
     and so do the :class:`Skipped` already refused.
 
@@ -75,7 +75,7 @@ def prepare_in_pool(
                 pending.append((batch, pool.map_async(_prepare_batch, tasks, chunksize=1)))
             return bool(batch)
 
-        pending: deque[tuple[list[Article | Skipped], MapResult[list[Prepared | Skipped | None]]]] = deque()
+        pending: deque[tuple[list[Article | Skipped], MapResult[list[Sketched | Skipped | None]]]] = deque()
         while len(pending) < ahead and hand_out():
             pass
         while pending:

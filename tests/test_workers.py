@@ -10,7 +10,7 @@ import pytest
 
 from dedup import Article, Params
 from dedup.errors import ArticleError
-from dedup.prepare import Prepared, Preparer
+from dedup.prepare import Preparer, Sketched
 from dedup.stories import StoryParams
 from dedup.workers import prepare_in_pool
 from tests import textgen
@@ -39,10 +39,10 @@ def test_the_pool_prepares_chunks_ahead_and_keeps_the_order() -> None:
     # the workers prepare while the caller applies.
     assert read[0] == 4 * (3 + 1)
     rest = list(stream)
-    ids = [item.article.id if isinstance(item, Prepared) else item.id for item in [first, *rest]]
+    ids = [item.article.id if isinstance(item, Sketched) else item.id for item in [first, *rest]]
     assert ids == [f"a{k}" for k in range(40)]
     assert isinstance(rest[2], Article)  # a3, unchanged: handed back unprepared
-    assert all(isinstance(item, Prepared) for item in [first, *rest[:2], *rest[3:]])
+    assert all(isinstance(item, Sketched) for item in [first, *rest[:2], *rest[3:]])
 
 
 def test_a_batch_prepared_stage_by_stage_is_prepared_as_one_by_one() -> None:
@@ -73,8 +73,8 @@ def test_a_batch_prepared_stage_by_stage_is_prepared_as_one_by_one() -> None:
             want.story,
         )
         for field in ("shingles", "signature", "lead"):
-            assert (getattr(got, field) == getattr(want, field)).all()
-        assert got.ordered is None and all(s >= 0 for s in got.times.seconds.values())
+            assert (getattr(got.sketch, field) == getattr(want.sketch, field)).all()
+        assert all(s >= 0 for s in got.times.seconds.values())
     # In the pool, the article that can't be prepared is skipped in its place.
     pooled = list(
         prepare_in_pool(
@@ -82,5 +82,5 @@ def test_a_batch_prepared_stage_by_stage_is_prepared_as_one_by_one() -> None:
         )
     )
     assert [type(x).__name__ for x in pooled] == [
-        "Skipped" if isinstance(x, ArticleError) else "Prepared" for x in batch
+        "Skipped" if isinstance(x, ArticleError) else "Sketched" for x in batch
     ]

@@ -10,7 +10,7 @@ estimate is plausible and whose exact shingle overlap passes the thresholds.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -18,8 +18,7 @@ import numpy.typing as npt
 from dedup.copies.lsh import BandIndex
 from dedup.copies.verify import Overlap, is_near_copy, overlap, plausible
 from dedup.params import Params
-from dedup.prepare import Prepared
-from dedup.store import Store
+from dedup.prepare import Sketch
 from dedup.timing import StageTimes
 
 U32 = npt.NDArray[np.uint32]
@@ -31,9 +30,10 @@ _CONTAINS_CACHE = 100_000  # containment verdicts kept for the canonical policy
 class CopyTier:
     """Signatures, shingle counts, LSH table and shingle cache of an index's texts."""
 
-    def __init__(self, params: Params, store: Store) -> None:
+    def __init__(self, params: Params, stored_shingles: Callable[[int], U32]) -> None:
+        """``stored_shingles(text)`` reads a text's shingle set where it is kept (the store)."""
         self.params = params
-        self.store = store
+        self._stored_shingles = stored_shingles
         self.lsh = BandIndex(params.bands, params.rows)
         self._cache: OrderedDict[int, U32] = OrderedDict()
         self._contains_cache: OrderedDict[tuple[int, int], bool] = OrderedDict()
@@ -59,18 +59,16 @@ class CopyTier:
             self._sigs.resize((grown, self._sigs.shape[1]), refcheck=False)
             self._sizes.resize(grown, refcheck=False)
 
-    def near_copies(self, p: Prepared, times: StageTimes) -> tuple[list[tuple[int, Overlap]], list[int]]:
-        """Texts verified as near copies of sketched ``p``, and ``p``'s band keys."""
-        assert p.signature is not None and p.lead is not None and p.shingles is not None
+    def near_copies(self, p: Sketch, times: StageTimes) -> tuple[list[tuple[int, Overlap]], list[int]]:
+        """Texts verified as near copies of the text sketched as ``p``, and ``p``'s band keys."""
         with times.timed("lsh"):
             keys = self.lsh.keys(p.signature, p.lead)
             found = self.lsh.query_sorted(keys)
         with times.timed("verify"):
             return self._verified(p, found), keys
 
-    def _verified(self, p: Prepared, found: U32) -> list[tuple[int, Overlap]]:
+    def _verified(self, p: Sketch, found: U32) -> list[tuple[int, Overlap]]:
         """The candidates ``found`` that pass the estimate screen and exact verification."""
-        assert p.signature is not None and p.shingles is not None
         verified: list[tuple[int, Overlap]] = []
         if found.size:
             jt, ct = self.params.jaccard_threshold, self.params.containment_threshold
@@ -86,9 +84,8 @@ class CopyTier:
                     verified.append((cand, o))
         return verified
 
-    def add(self, text: int, p: Prepared, keys: list[int]) -> None:
+    def add(self, text: int, p: Sketch, keys: list[int]) -> None:
         """Hold a new text (its band keys as :meth:`near_copies` returned them)."""
-        assert p.signature is not None and p.shingles is not None
         self._fit(text)
         self._sigs[text] = _low_bits(p.signature)
         self._sizes[text] = p.shingles.size
@@ -119,7 +116,7 @@ class CopyTier:
         if hit is not None:
             self._cache.move_to_end(text)
             return hit
-        shingles = self.store.shingle_set(text)
+        shingles = self._stored_shingles(text)
         self._remember(text, shingles)
         return shingles
 
