@@ -14,11 +14,12 @@ from dedup.article import parse_published
 
 if TYPE_CHECKING:
     from dedup.decision import Decision, Skipped
+    from dedup.ingest.runs import RunSummary
 
 _ABOUT_ARTICLE = re.compile(r"^article '(?:[^'\\]|\\.)*': ")
 
 
-def print_summary(s: Any, db: str, stories: bool) -> None:
+def print_summary(s: RunSummary, db: str, stories: bool) -> None:
     """The run in one vocabulary: files *not read again* (unchanged since the last run),
     articles *unchanged* (the same id and content), *skipped* (not indexed) apart from
     *warnings* (indexed all the same); each breakdown adds up to its count."""
