@@ -6,14 +6,13 @@ import csv
 import dataclasses
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
 from dedup._version import __version__
+from dedup.cli_shared import KEEP, Age, _existing, _library_errors, _min_size, db_option
 from dedup.errors import DedupError
 from dedup.terminal import (
     Progress,
@@ -30,58 +29,6 @@ from dedup.terminal import (
 # start without NumPy, datasketch, trafilatura or the rarity model.
 if TYPE_CHECKING:
     from dedup.ingest.scan import Problem
-    from dedup.store import Store
-
-DEFAULT_DB = "dedup.db"
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-db_option = click.option(
-    "--db",
-    "db",
-    default=DEFAULT_DB,
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="SQLite file holding the index.",
-)
-
-
-def _min_size(what: str) -> Callable[[F], F]:
-    """The ``--min-size`` option of the commands that list copy groups or stories."""
-    return click.option(
-        "--min-size",
-        default=2,
-        show_default=True,
-        type=click.IntRange(1),
-        help=f"Only {what} with at least this many articles.",
-    )
-
-
-@contextmanager
-def _library_errors() -> Iterator[None]:
-    """Turn the library's errors into click's (message on stderr, exit code 1)."""
-    try:
-        yield
-    except DedupError as e:
-        raise click.ClickException(str(e)) from e
-
-
-@contextmanager
-def _existing(db: str) -> Iterator[Store]:
-    """Open the store of an index that must exist already (reading commands never create one).
-
-    Reading commands query the store directly: they don't rebuild the in-memory index.
-    """
-    if not Path(db).is_file():
-        raise click.ClickException(f"no index at {db!r}; build one with `dedup index PATH --db {db}`")
-    with _library_errors():
-        from dedup.store import Store
-
-        store = Store(db)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -146,6 +93,14 @@ def cli() -> None:
     help="Dated articles more days apart are never one story (default 30).",
 )
 @click.option(
+    "--retention",
+    type=Age(),
+    default=KEEP,
+    help="Days a text stays matchable after its time (14d, 36h, 2w, or none to keep all); "
+    "older texts leave memory and are kept in the store as expired. Default: the index's "
+    "setting (30d for a new one); a value given is kept for the runs to come.",
+)
+@click.option(
     "--prune-missing",
     is_flag=True,
     help="Also remove the articles of files an earlier run read under PATHS that "
@@ -163,6 +118,7 @@ def index(
     containment: float | None,
     story_threshold: float | None,
     window: int | None,
+    retention: float | str | None,
     prune_missing: bool,
 ) -> None:
     """Index PATHS: folders (recursive), files, or - for JSON lines on stdin.
@@ -187,7 +143,7 @@ def index(
     from dedup.stories import StoryParams
 
     story_params = None if stories is None else StoryParams(enabled=stories)
-    tune = {
+    tune: dict[str, Any] = {
         name: value
         for name, value in (
             ("jaccard_threshold", jaccard),
@@ -197,6 +153,8 @@ def index(
         )
         if value is not None
     }
+    if retention != KEEP:
+        tune["retention_days"] = retention
     with _library_errors(), Index.open(db, story_params=story_params, tune=tune) as idx:
         try:
             with progress:
@@ -580,3 +538,9 @@ def extract(paths: tuple[str, ...]) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     cli(prog_name="dedup")
+
+
+from dedup.cli_retention import expire, prune  # noqa: E402  (commands that need cli's helpers only)
+
+cli.add_command(expire)
+cli.add_command(prune)

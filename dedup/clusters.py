@@ -97,6 +97,18 @@ class Clusters:
             merges.append(Merge(kept, other))
         return kept, merges
 
+    def forget(self, node: int) -> bool:
+        """Drop ``node`` and keep its cluster as it is (retention: the node expired, the
+        cluster's id and other members stay). Returns whether the cluster closed (it was
+        the last node)."""
+        root = self._root.pop(node)
+        nodes = self._nodes[root]
+        nodes.remove(node)
+        if nodes:
+            return False
+        del self._nodes[root], self._by_id[self._label.pop(root)]
+        return True
+
     def remove(self, node: int, neighbours: Callable[[int], Iterable[int]]) -> list[int]:
         """Take ``node`` out; split what it held together. Returns the ids of new clusters.
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 from pathlib import Path
@@ -31,8 +32,10 @@ from dedup.decision import Decision, Match, Skipped, Status
 from dedup.errors import ArticleError, UnknownArticle
 from dedup.params import Params, settle, tuned
 from dedup.prepare import Hashed, Prepared, Preparer, Sketched
+from dedup.retention import DAY, QUORUM, Window
 from dedup.state import Entry, State
 from dedup.store import Store
+from dedup.store.expiry import Pruned
 from dedup.stories import StoryParams
 from dedup.stories.compare import evidence_json
 from dedup.stories.tier import Changes, StoryTier
@@ -110,8 +113,17 @@ class Index:
         return article_id in self.state.articles
 
     def _load(self) -> None:
-        """Rebuild the in-memory state from the store."""
-        self.state = State(self.store, self.params, self.story_params)
+        """Rebuild the in-memory state from the store: its live texts only, once the texts
+        the retention window leaves out now are marked expired."""
+        window = Window(self.params.retention_days, _float(self.store.get_config("retention_clock")))
+        with self.store.transaction():
+            self.store.date_undated(time.time())  # texts stored before retention: from now
+            if window.clock is None:  # a store written before the clock was kept
+                window.observe(self.store.newest_times(QUORUM))
+            horizon = window.horizon
+            if horizon is not None:
+                self.store.expire_texts(self.store.texts_before(horizon), horizon)
+        self.state = State(self.store, self.params, self.story_params, window.clock)
 
     @property
     def copies(self) -> CopyTier:
@@ -260,6 +272,8 @@ class Index:
             self._insert_article(p, text, cluster, state.stories.label[text], status)
             with times.timed("store"):
                 self.store.record_exact(aid, rep, text, self._run)
+                if state.window.renew(text, p.time):
+                    self.store.renew_text(text, p.time)
             stories = {state.stories.label[text]}
         else:
             p = self._sketched(p)
@@ -287,6 +301,7 @@ class Index:
             if sid == story:
                 story_choice = picked
         times.add(p.times)
+        self._expire(state.window.due())
         return Decision(
             aid,
             status,
@@ -335,16 +350,15 @@ class Index:
         """Recompute a story's canonical (or drop the story if it has no member left)."""
         state = self.state
         with self.times.timed("cluster"):
-            texts = state.stories.members(story) if story in state.stories.label else []
-            texts = [t for t in texts if t in state.text_articles]
+            texts = [t for t in state.stories.members(story) if t in state.text_articles]
             if texts:
                 members = state.members(texts)
                 choice = choose(members, state.copies.contains)
         if not texts:
-            self.store.delete_story(story)
+            self.store.drop_group("stories", story, state.window.clock)
             state.story_canonical.pop(story, None)
             return Choice("", "no member")
-        self.store.upsert_story(story, choice.canonical, choice.reason, len(members), len(texts), self._run)
+        self.store.upsert_story(story, choice.canonical, choice.reason, self._run)
         state.story_canonical[story] = choice
         return choice
 
@@ -357,6 +371,7 @@ class Index:
         state.next_text += 1
         state.copies.add(text, sketch, keys)
         state.by_hash[p.body_hash] = text
+        state.window.track(text, p.time)
         with self.times.timed("store"):
             self.store.insert_text(
                 (
@@ -369,6 +384,7 @@ class Index:
                     sketch.lead.tobytes(),
                     sketch.shingles.tobytes(),
                     p.story_row,
+                    p.time,
                 )
             )
         return text
@@ -442,6 +458,7 @@ class Index:
             self._restory(state.stories.label[text])
             return
         del state.text_articles[text]
+        state.window.untrack(text)
         body_hash, signature, lead_bytes = st.text_sketch(text)
         full, lead = (np.frombuffer(b, dtype=np.uint32) for b in (signature, lead_bytes))
         state.copies.remove(text, full, lead)
@@ -461,7 +478,7 @@ class Index:
         if cluster in self.state.clusters:
             self._recanonical(cluster)
         else:
-            self.store.delete_cluster(cluster)
+            self.store.drop_group("clusters", cluster, self.state.window.clock)
             self.state.canonical.pop(cluster, None)
 
     # -- canonical ------------------------------------------------------------------------
@@ -473,9 +490,7 @@ class Index:
             members = state.members(texts)
             choice = choose(members, state.copies.contains)
         with self.times.timed("store"):
-            self.store.upsert_cluster(
-                cluster, choice.canonical, choice.reason, len(members), len(texts), self._run
-            )
+            self.store.upsert_cluster(cluster, choice.canonical, choice.reason, self._run)
         state.canonical[cluster] = choice
         return choice
 
@@ -515,6 +530,54 @@ class Index:
 
     def flush_config(self) -> None:
         self.store.set_config("next_cluster", str(self.state.clusters.next_id))
+        clock = self.state.window.clock
+        if clock is not None:
+            self.store.set_config("retention_clock", repr(clock))
+
+    # -- retention ------------------------------------------------------------------------
+
+    def _expire(self, texts: list[int]) -> None:
+        """Texts leave the in-memory index (they stay in the store, marked expired)."""
+        if not texts:
+            return
+        state = self.state
+        clock = state.window.clock
+        assert clock is not None  # nothing is due before the clock runs
+        for text in texts:
+            body_hash, signature, lead = self.store.text_sketch(text)
+            state.forget(text, body_hash, np.frombuffer(signature, np.uint32), np.frombuffer(lead, np.uint32))
+        self.store.expire_texts(texts, clock)
+
+    def expire(self, older_than_days: float) -> int:
+        """Expire now the texts older than the clock less ``older_than_days`` (whatever the
+        window); returns how many expired."""
+        horizon = self.state.window.clock
+        if horizon is None:
+            return 0
+        texts = [t for t, when in self.state.window.times.items() if when < horizon - older_than_days * DAY]
+        with self._batch():
+            for t in texts:
+                self.state.window.untrack(t)
+            self._expire(sorted(texts))
+        return len(texts)
+
+    def prune(self, older_than_days: float, vacuum: bool = False) -> Pruned:
+        """Delete from the store the texts older than the clock less ``older_than_days``,
+        with their articles and matches and the groups left empty (one transaction); then
+        ``VACUUM`` if asked. History is lost, unlike :meth:`expire`."""
+        clock = self.state.window.clock
+        if clock is None:
+            return Pruned(0, 0, 0, 0, 0)
+        with self._batch():
+            pruned = self.store.prune(clock - older_than_days * DAY)
+        self._load()
+        if vacuum:
+            self.store.vacuum()
+        return pruned
+
+
+def _float(value: str | None) -> float | None:
+    return None if value is None else float(value)
 
 
 class _Batch:

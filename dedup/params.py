@@ -97,6 +97,11 @@ class Params(ParamSet):
     max_text_chars: int = _decision(
         2_000_000, "longest text or html an article may have; longer ones are cut there, with a warning"
     )
+    retention_days: float | None = _decision(
+        30.0,
+        "days a text stays matchable after its time (the later of publication and arrival); "
+        "older texts leave memory, kept in the store as expired (None: keep all)",
+    )
 
     def __post_init__(self) -> None:
         problems = []
@@ -111,6 +116,8 @@ class Params(ParamSet):
                 f"bands * rows must be between 1 and num_perm ({self.num_perm}), "
                 f"got {self.bands} * {self.rows}"
             )
+        if self.retention_days is not None and not self.retention_days > 0:
+            problems.append(f"retention_days must be > 0 or None, got {self.retention_days!r}")
         if self.lead_shingles < 1:
             problems.append(f"lead_shingles must be >= 1, got {self.lead_shingles!r}")
         for name in ("jaccard_threshold", "containment_threshold"):

@@ -22,6 +22,7 @@ from dedup.copies.sketch import Sketcher
 from dedup.errors import ArticleError
 from dedup.extract import Extracted, Extractor
 from dedup.params import Params
+from dedup.retention import article_time
 from dedup.stories import StoryFeatures, StoryParams, story_features
 from dedup.stories.features import encode_features
 from dedup.timing import StageTimes
@@ -42,6 +43,7 @@ class Prepared:
     body_hash: str  # xxh3-128 of the normalised body: equal for exact copies
     words: int  # shingles in the body
     times: StageTimes
+    time: float  # the article's time for retention (dedup.retention.article_time)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -139,7 +141,10 @@ class Preparer:
             if not count:
                 raise ArticleError(f"article {article.id!r}: no words in the body after extraction")
             body_hash = xxhash.xxh3_128_hexdigest(normalised.encode("utf-8", "surrogatepass"))
-        return Hashed(article, article.content_hash, extracted, body_hash, count, times, ordered=ordered)
+        when = article_time(article, extracted.published)
+        return Hashed(
+            article, article.content_hash, extracted, body_hash, count, times, when, ordered=ordered
+        )
 
     def sketch(self, hashed: Hashed) -> Sketched:
         """The sketch and the story features of a hashed article."""
@@ -171,6 +176,7 @@ class Preparer:
             hashed.body_hash,
             hashed.words,
             hashed.times,
+            hashed.time,
             sketch=sketch,
             story=story,
             story_row=row,

@@ -11,15 +11,21 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
 from dedup.article import Article, parse_published
 from dedup.canonical import Choice, Member
 from dedup.clusters import Clusters
 from dedup.copies.tier import CopyTier
 from dedup.params import Params
+from dedup.retention import Window
 from dedup.store import Store
 from dedup.stories import StoryParams
 from dedup.stories.features import decode_features
 from dedup.stories.tier import COPY_LINK, StoryTier
+
+U32 = npt.NDArray[np.uint32]
 
 
 @dataclass(slots=True)
@@ -34,7 +40,11 @@ class Entry:
 class State:
     """The in-memory side of an index (see the module's docstring)."""
 
-    def __init__(self, store: Store, params: Params, story_params: StoryParams) -> None:
+    def __init__(
+        self, store: Store, params: Params, story_params: StoryParams, clock: float | None = None
+    ) -> None:
+        self.window = Window(params.retention_days, clock)
+        self.window.load(store.live_times())
         self.copies = CopyTier(params, store.shingle_set)
         self.by_hash: dict[str, int] = {}  # normalised body hash -> text
         self.text_articles: dict[int, list[str]] = {}  # text -> its articles, representative first
@@ -46,16 +56,17 @@ class State:
             self.stories.load(tid, decode_features(raw))
         for a_text, b_text, relation, score in store.links():
             self.stories.load_link(a_text, b_text, COPY_LINK if relation == "near" else float(score or 0))
-        self.stories.settle()
-        for aid, tid, words, published, attribution, content_hash, copy in store.articles():
-            member = Member(
-                aid, tid, words, parse_published(published), tuple(json.loads(attribution or "[]"))
-            )
+        stored: dict[int, int] = {}
+        for aid, tid, words, published, attribution, content_hash, copy, story in store.articles():
+            agencies = tuple(json.loads(attribution or "[]"))
+            member = Member(aid, tid, words, parse_published(published), agencies)
             self.articles[aid] = Entry(tid, content_hash, member)
             arts = self.text_articles.setdefault(tid, [])
             if not arts:
                 self.clusters.load(tid, copy)
+                stored[tid] = story
             arts.append(aid)
+        self.stories.settle(stored)
         self.canonical: dict[int, Choice] = {
             cid: Choice(canon, reason) for cid, canon, reason in store.canonicals("clusters")
         }
@@ -74,8 +85,24 @@ class State:
             sizes.append(n)
             full.append(sig)
             lead.append(ld)
-        self.next_text = (max(ids) + 1) if ids else 1
+        self.next_text = store.max_text_id() + 1  # expired texts keep their ids
         self.copies.load(ids, sizes, b"".join(full), b"".join(lead))
+
+    def forget(self, text: int, body_hash: str, full: U32, lead: U32) -> None:
+        """A text expires: no new article can match it from now on (``full`` and ``lead``
+        are its signatures, ``body_hash`` its hash). Its copy group and story, if it was
+        their last live text, close: their canonicals are forgotten too."""
+        self.window.untrack(text)
+        self.copies.remove(text, full, lead)
+        self.by_hash.pop(body_hash, None)
+        for aid in self.text_articles.pop(text, []):
+            del self.articles[aid]
+        cluster = self.clusters.cluster(text)
+        if self.clusters.forget(text):
+            self.canonical.pop(cluster, None)
+        story = self.stories.label.get(text)
+        if self.stories.forget(text) and story is not None:
+            self.story_canonical.pop(story, None)
 
     def rep(self, text: int) -> str:
         """The article that stands for ``text`` in matches (the first indexed with it)."""

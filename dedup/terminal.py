@@ -73,7 +73,9 @@ def no_article(aid: str, db: str) -> click.ClickException:
 def plural(n: int, noun: str) -> str:
     if n == 1:
         return f"1 {noun}"
-    return f"{n:,} " + (noun[:-1] + "ies" if noun.endswith("y") else noun + "s")
+    if noun.endswith("y"):
+        return f"{n:,} {noun[:-1]}ies"
+    return f"{n:,} {noun}" + ("es" if noun.endswith(("s", "x", "ch", "sh")) else "s")
 
 
 def score(value: float | None) -> str:

@@ -37,27 +37,37 @@ class CopyTier:
         self.lsh = BandIndex(params.bands, params.rows)
         self._cache: OrderedDict[int, U32] = OrderedDict()
         self._contains_cache: OrderedDict[tuple[int, int], bool] = OrderedDict()
+        # A row per live text: rows of removed or expired texts are reused, so memory follows
+        # the texts held, not the ids ever given.
+        self._row: dict[int, int] = {}
+        self._free: list[int] = []
         self._sigs = np.zeros((1024, params.num_perm), dtype=np.uint8)
         self._sizes = np.zeros(1024, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self._row)
 
     def load(self, ids: Sequence[int], sizes: Sequence[int], full: bytes, lead: bytes) -> None:
         """Restore stored texts: their ids, shingle counts and signatures (rows of bytes)."""
         if not ids:
             return
         n = self.params.num_perm
-        self._fit(max(ids))
-        rows = np.array(ids)
+        rows = np.array([self._take(t) for t in ids])
         fsig = np.frombuffer(full, dtype=np.uint32).reshape(len(ids), n)
         lsig = np.frombuffer(lead, dtype=np.uint32).reshape(len(ids), n)
         self._sizes[rows] = sizes
         self._sigs[rows] = _low_bits(fsig)
         self.lsh.insert_many(ids, [self.lsh.keys(f, ld) for f, ld in zip(fsig, lsig, strict=True)])
 
-    def _fit(self, text: int) -> None:
-        if text >= self._sigs.shape[0]:
-            grown = max(2 * self._sigs.shape[0], 2 * (text + 1))
+    def _take(self, text: int) -> int:
+        """A row for a new text (a free one, or one more)."""
+        row = self._free.pop() if self._free else len(self._row)
+        self._row[text] = row
+        if row >= self._sigs.shape[0]:
+            grown = 2 * self._sigs.shape[0]
             self._sigs.resize((grown, self._sigs.shape[1]), refcheck=False)
             self._sizes.resize(grown, refcheck=False)
+        return row
 
     def near_copies(self, p: Sketch, times: StageTimes) -> tuple[list[tuple[int, Overlap]], list[int]]:
         """Texts verified as near copies of the text sketched as ``p``, and ``p``'s band keys."""
@@ -72,12 +82,14 @@ class CopyTier:
         verified: list[tuple[int, Overlap]] = []
         if found.size:
             jt, ct = self.params.jaccard_threshold, self.params.containment_threshold
-            equal = np.count_nonzero(self._sigs[found] == _low_bits(p.signature), axis=1)
+            rows = np.fromiter(map(self._row.__getitem__, found.tolist()), dtype=np.intp, count=found.size)
+            equal = np.count_nonzero(self._sigs[rows] == _low_bits(p.signature), axis=1)
             # Unrelated values agree on 8 bits by chance 1 time in 256: remove that share.
             estimates = np.clip((equal / p.signature.size - 1 / 256) / (1 - 1 / 256), 0.0, 1.0)
             size = int(p.shingles.size)
-            for cand, est in zip(found.tolist(), estimates.tolist(), strict=True):
-                if not plausible(est, size, int(self._sizes[cand]), jt, ct):
+            sizes = self._sizes[rows].tolist()
+            for cand, est, their in zip(found.tolist(), estimates.tolist(), sizes, strict=True):
+                if not plausible(est, size, their, jt, ct):
                     continue
                 o = overlap(p.shingles, self.shingles(cand))
                 if is_near_copy(o, jt, ct):
@@ -86,16 +98,16 @@ class CopyTier:
 
     def add(self, text: int, p: Sketch, keys: list[int]) -> None:
         """Hold a new text (its band keys as :meth:`near_copies` returned them)."""
-        self._fit(text)
-        self._sigs[text] = _low_bits(p.signature)
-        self._sizes[text] = p.shingles.size
+        row = self._take(text)
+        self._sigs[row] = _low_bits(p.signature)
+        self._sizes[row] = p.shingles.size
         self.lsh.insert(text, keys)
         self._remember(text, p.shingles)
 
     def remove(self, text: int, full: U32, lead: U32) -> None:
         """Forget a text (``full`` and ``lead`` are its stored signatures)."""
         self.lsh.remove(text, self.lsh.keys(full, lead))
-        self._sizes[text] = 0
+        self._free.append(self._row.pop(text))
         self._cache.pop(text, None)
 
     def contains(self, outer: int, inner: int) -> bool:

@@ -23,6 +23,8 @@ TABLES: dict[str, tuple[dict[str, Any], str | tuple[str, ...]]] = {
             "lead": bytes,
             "shingle_set": bytes,
             "story_features": str,
+            "seen": float,  # the text's time, epoch seconds (dedup.retention): NULL before retention
+            "expired": float,  # when it left the in-memory index (the clock then); NULL: live
         },
         "id",
     ),
@@ -60,11 +62,20 @@ TABLES: dict[str, tuple[dict[str, Any], str | tuple[str, ...]]] = {
             "texts": int,
             "created_run": int,
             "updated_run": int,
+            "closed": float,  # when its last live text expired (the clock then); NULL: open
         },
         "id",
     ),
     "stories": (
-        {"id": int, "canonical": str, "reason": str, "size": int, "texts": int, "updated_run": int},
+        {
+            "id": int,
+            "canonical": str,
+            "reason": str,
+            "size": int,
+            "texts": int,
+            "updated_run": int,
+            "closed": float,  # as for clusters
+        },
         "id",
     ),
     "matches": (
@@ -159,6 +170,8 @@ INDEXES = [
     ("articles", ["file"]),
     ("matches", ["relation"]),
     ("texts", ["hash"]),
+    ("texts", ["expired"]),
+    ("texts", ["seen"]),
     ("matches", ["a_text"]),
     ("matches", ["b_text"]),
     ("matches", ["b"]),

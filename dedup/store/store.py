@@ -39,6 +39,7 @@ from dedup._version import __version__
 from dedup.clusters import MergeKind
 from dedup.errors import ForeignDatabase, IndexBusy, StoreError
 from dedup.params import Params
+from dedup.store.expiry import Expiry
 from dedup.store.schema import (
     APPLICATION_ID,
     CREATE_ORDER,
@@ -52,7 +53,7 @@ from dedup.stories.params import StoryParams
 log = logging.getLogger(__name__)
 
 
-class Store:
+class Store(Expiry):
     """A SQLite database holding one index. ``path=None`` keeps it in memory.
 
     ``writer=True`` (what :meth:`dedup.Index.open` asks for) takes the database's writer
@@ -255,32 +256,42 @@ class Store:
 
     # -- the index's state, read back when it opens ----------------------------------------
 
+    # Each reads the live texts only (not expired, see dedup.store.expiry): an index opens
+    # in the time its retention window takes, not its history.
+
     def texts(self) -> Iterator[tuple[int, str, int, bytes, bytes]]:
-        """(id, hash, shingles, signature, lead) of every text, by id."""
-        yield from self.conn.execute("SELECT id, hash, shingles, signature, lead FROM texts ORDER BY id")
-
-    def story_features(self) -> Iterator[tuple[int, str]]:
-        """(text id, encoded story features) of every text, by id."""
-        yield from self.conn.execute("SELECT id, story_features FROM texts ORDER BY id")
-
-    def links(self) -> Iterator[tuple[int, int, str, float | None]]:
-        """(a_text, b_text, relation, score) of the near-copy and story links, in order."""
+        """(id, hash, shingles, signature, lead) of every live text, by id."""
         yield from self.conn.execute(
-            "SELECT a_text, b_text, relation, score FROM matches WHERE relation IN ('near', 'story') "
-            "ORDER BY rowid"
+            "SELECT id, hash, shingles, signature, lead FROM texts WHERE expired IS NULL ORDER BY id"
         )
 
-    def articles(self) -> Iterator[tuple[str, int, int, str | None, str | None, str, int]]:
-        """(id, text, words, published, attribution, content_hash, copy) of every article."""
+    def story_features(self) -> Iterator[tuple[int, str]]:
+        """(text id, encoded story features) of every live text, by id."""
+        yield from self.conn.execute("SELECT id, story_features FROM texts WHERE expired IS NULL ORDER BY id")
+
+    def links(self) -> Iterator[tuple[int, int, str, float | None]]:
+        """(a_text, b_text, relation, score) of the near-copy and story links between live
+        texts, in the order they were made."""
         yield from self.conn.execute(
-            "SELECT id, text, words, published, attribution, content_hash, copy FROM articles ORDER BY rowid"
+            "SELECT m.a_text, m.b_text, m.relation, m.score FROM texts a "
+            "JOIN matches m ON m.a_text = a.id JOIN texts b ON b.id = m.b_text "
+            "WHERE a.expired IS NULL AND b.expired IS NULL AND m.relation IN ('near', 'story') "
+            "ORDER BY m.rowid"
+        )
+
+    def articles(self) -> Iterator[tuple[str, int, int, str | None, str | None, str, int, int]]:
+        """(id, text, words, published, attribution, content_hash, copy, story) of every
+        article of a live text."""
+        yield from self.conn.execute(
+            "SELECT a.id, a.text, a.words, a.published, a.attribution, a.content_hash, a.copy, a.story "
+            "FROM texts t JOIN articles a ON a.text = t.id WHERE t.expired IS NULL ORDER BY a.rowid"
         )
 
     def canonicals(self, table: str) -> Iterator[tuple[int, str, str]]:
-        """(id, canonical, reason) of every copy group (``clusters``) or ``stories``."""
+        """(id, canonical, reason) of every open copy group (``clusters``) or ``stories``."""
         if table not in ("clusters", "stories"):
             raise ValueError(f"canonicals of clusters or stories, not {table!r}")
-        yield from self.conn.execute(f"SELECT id, canonical, reason FROM {table}")
+        yield from self.conn.execute(f"SELECT id, canonical, reason FROM {table} WHERE closed IS NULL")
 
     def text_sketch(self, text: int) -> tuple[str, bytes, bytes]:
         """(hash, signature, lead) of a text."""
@@ -303,10 +314,10 @@ class Store:
     # -- the index's writes ------------------------------------------------------------------
 
     def insert_text(self, row: tuple[Any, ...]) -> None:
-        """(id, hash, words, shingles, body, signature, lead, shingle_set, story_features)."""
+        """(id, hash, words, shingles, body, signature, lead, shingle_set, story_features, seen)."""
         self.conn.execute(
             "INSERT INTO texts (id, hash, words, shingles, body, signature, lead, shingle_set, "
-            "story_features) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "story_features, seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             row,
         )
 
@@ -352,33 +363,41 @@ class Store:
             f"UPDATE articles SET copy = ? WHERE text IN ({','.join('?' * len(texts))})", (group, *texts)
         )
 
-    def upsert_story(
-        self, story: int, canonical: str, reason: str, size: int, texts: int, run: int | None
-    ) -> None:
+    def upsert_story(self, story: int, canonical: str, reason: str, run: int | None) -> None:
+        """A story's canonical and reason; its size and texts counted from its articles, expired
+        ones included (the in-memory index holds only the live ones)."""
         self.conn.execute(
             "INSERT INTO stories (id, canonical, reason, size, texts, updated_run) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET canonical = excluded.canonical, "
+            "SELECT ?, ?, ?, count(*), count(DISTINCT text), ? FROM articles WHERE story = ? "
+            "ON CONFLICT(id) DO UPDATE SET canonical = excluded.canonical, "
             "reason = excluded.reason, size = excluded.size, texts = excluded.texts, "
-            "updated_run = excluded.updated_run",
-            (story, canonical, reason, size, texts, run),
+            "updated_run = excluded.updated_run, closed = NULL",
+            (story, canonical, reason, run, story),
         )
 
-    def upsert_cluster(
-        self, cluster: int, canonical: str, reason: str, size: int, texts: int, run: int | None
-    ) -> None:
+    def upsert_cluster(self, cluster: int, canonical: str, reason: str, run: int | None) -> None:
+        """A copy group's canonical and reason; its size and texts counted as for stories."""
         self.conn.execute(
             "INSERT INTO clusters (id, canonical, reason, size, texts, created_run, updated_run) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+            "SELECT ?, ?, ?, count(*), count(DISTINCT text), ?, ? FROM articles WHERE copy = ? "
+            "ON CONFLICT(id) DO UPDATE SET "
             "canonical = excluded.canonical, reason = excluded.reason, size = excluded.size, "
             "texts = excluded.texts, updated_run = excluded.updated_run",
-            (cluster, canonical, reason, size, texts, run, run),
+            (cluster, canonical, reason, run, run, cluster),
         )
 
-    def delete_story(self, story: int) -> None:
-        self.conn.execute("DELETE FROM stories WHERE id = ?", (story,))
-
-    def delete_cluster(self, cluster: int) -> None:
-        self.conn.execute("DELETE FROM clusters WHERE id = ?", (cluster,))
+    def drop_group(self, table: str, group: int, clock: float | None) -> None:
+        """A copy group (``clusters``) or story left with no live member: deleted when no
+        article is in it any more, else closed (its expired articles keep it)."""
+        if table not in ("clusters", "stories"):
+            raise ValueError(f"a group of clusters or stories, not {table!r}")
+        column = "copy" if table == "clusters" else "story"
+        if self.conn.execute(f"SELECT 1 FROM articles WHERE {column} = ? LIMIT 1", (group,)).fetchone():
+            self.conn.execute(
+                f"UPDATE {table} SET closed = coalesce(closed, ?) WHERE id = ?", (clock or time.time(), group)
+            )
+        else:
+            self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (group,))
 
     def merge_clusters(self, kept: int, absorbed: int, run: int | None, kind: MergeKind = "merge") -> None:
         """``absorbed``'s articles join ``kept``; the group goes, the merge is recorded."""

@@ -10,7 +10,7 @@ texts changed story, so the store can be updated for those only.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from dedup.clusters import Clusters
 from dedup.stories import (
@@ -46,6 +46,9 @@ class StoryTier:
         self._edges: list[tuple[int, int, float]] = []
         self._rebuild_clusters()
         self.label: dict[int, int] = {}  # text -> story id (its oldest text)
+        self._forgotten: set[int] = set()  # expired texts, nodes of the link graph still
+        self._alias: dict[int, int] = {}  # story as computed -> its stored id (see settle)
+        self._named: dict[int, int] = {}  # and back
 
     def _rebuild_clusters(self) -> None:
         self._clusters = StoryClusters(self.params)
@@ -57,9 +60,12 @@ class StoryTier:
         return len(set(self.label.values()))
 
     def members(self, story: int) -> list[int]:
-        return sorted(
-            t for t in self._components.members(self._components.cluster(story)) if self.label.get(t) == story
-        )
+        """The live texts of a story (none when the story is gone)."""
+        try:
+            component = self._components.members(self._components.cluster(self._named.get(story, story)))
+        except KeyError:  # the text that named the story was removed
+            return []
+        return sorted(t for t in component if self.label.get(t) == story)
 
     # -- building --------------------------------------------------------------------------
 
@@ -71,9 +77,24 @@ class StoryTier:
         if a in self.features and b in self.features:
             self._link(a, b, score)
 
-    def settle(self) -> dict[int, int]:
-        """Labels of every text after loading; returns them."""
-        self.label = {t: self._clusters.story_of(t) for t in self.features}
+    def settle(self, stored: Mapping[int, int] | None = None) -> dict[int, int]:
+        """Labels of every text after loading; returns them.
+
+        ``stored`` gives each text's story id as the store has it. A story whose oldest
+        text expired is named here by its oldest live text; when all of its texts have one
+        stored id, that id stays its name (an alias), so that ids don't change on reopening.
+        """
+        computed = {t: self._clusters.story_of(t) for t in self.features}
+        self._alias, self._named = {}, {}
+        if stored:
+            names: dict[int, set[int]] = {}
+            for t, raw in computed.items():
+                names.setdefault(raw, set()).add(stored.get(t, raw))
+            for raw, ids in names.items():
+                (name,) = ids if len(ids) == 1 else (raw,)
+                if name != raw:
+                    self._alias[raw], self._named[name] = name, raw
+        self.label = {t: self._alias.get(raw, raw) for t, raw in computed.items()}
         return self.label
 
     def _register(self, text: int, feats: StoryFeatures) -> None:
@@ -146,6 +167,24 @@ class StoryTier:
             self._link(text, other, evidence.score)
         return links, self._relabel(self._components.members(self._components.cluster(text)))
 
+    def forget(self, text: int) -> bool:
+        """A text expired: no new article can link to it, and it leaves the stories held
+        here; the labels of the others stay. Returns whether its story closed (it was the
+        story's last live text).
+
+        (The link graph keeps the text as a node without features, so that the stories of
+        the others are cut as before: that part of the memory is bounded only when the
+        whole component has expired.)"""
+        feats = self.features.pop(text, None)
+        if feats is None:
+            return False
+        if text in self._index:  # not when the candidate index expired it already
+            self._index.remove(text)
+        self._screen.remove(text)
+        story = self.label.pop(text)
+        self._forgotten.add(text)
+        return not self.members(story)
+
     def remove(self, text: int) -> Changes:
         """Take a text out; rebuild the stories without it. Returns the changed labels.
 
@@ -157,7 +196,9 @@ class StoryTier:
             self._index.remove(text)
         self._screen.remove(text)
         self.label.pop(text, None)
-        self._edges = [e for e in self._edges if text not in e[:2]]
+        gone = self._forgotten | {text}
+        self._forgotten = set()  # the replay below leaves the expired texts out of the graph
+        self._edges = [e for e in self._edges if e[0] not in gone and e[1] not in gone]
         edges = self._edges
         self._rebuild_clusters()
         self._edges = []
@@ -171,7 +212,10 @@ class StoryTier:
     def _relabel(self, texts: Iterable[int]) -> Changes:
         changed = {}
         for t in texts:
-            new = self._clusters.story_of(t)
+            if t in self._forgotten:
+                continue
+            raw = self._clusters.story_of(t)
+            new = self._alias.get(raw, raw)
             old = self.label.get(t)
             if old != new:
                 self.label[t] = new
