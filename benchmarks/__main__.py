@@ -167,6 +167,90 @@ def baseline(feed: Path, out: Path, limit: int | None) -> None:
     main(feed, out, limit)
 
 
+@cli.command()
+@click.option("--days", type=click.IntRange(min=2), default=60, show_default=True, help="Simulated days.")
+@click.option(
+    "--per-day", type=click.IntRange(min=100), default=30000, show_default=True, help="Articles a day."
+)
+@click.option(
+    "--retention",
+    type=click.FloatRange(min=0, min_open=True),
+    default=7.0,
+    show_default=True,
+    help="retention_days of the index.",
+)
+@click.option(
+    "--every",
+    type=click.IntRange(min=100),
+    default=100_000,
+    show_default=True,
+    help="Articles between checkpoints.",
+)
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option(
+    "--probes",
+    type=click.IntRange(min=10),
+    default=200,
+    show_default=True,
+    help="add() calls timed a checkpoint.",
+)
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True)
+@click.option(
+    "--results-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=history.RESULTS,
+    show_default=True,
+    help="Where soak.json and soak.png are written.",
+)
+def soak(
+    days: int,
+    per_day: int,
+    retention: float,
+    every: int,
+    workers: int,
+    probes: int,
+    seed: int,
+    results_dir: Path,
+) -> None:
+    """Stream DAYS x PER-DAY articles of advancing dates through one index with a retention
+    window; record memory and add() latency at each checkpoint, with a plot."""
+    import tempfile
+
+    from benchmarks import soak as run_soak
+
+    results_dir.mkdir(parents=True, exist_ok=True)
+    points = []
+    with tempfile.TemporaryDirectory(dir=results_dir) as scratch:
+        for point in run_soak.soak(
+            Path(scratch) / "soak.db",
+            days=days,
+            per_day=per_day,
+            every=every,
+            retention_days=retention,
+            workers=workers,
+            probes=probes,
+            seed=seed,
+        ):
+            points.append(point)
+            click.echo(
+                f"{point.articles:>10,} articles  day {point.day:6.2f}  held {point.held:>9,}  "
+                f"{point.rss_mb:8.1f} MB  {point.articles_per_s:7.1f}/s  "
+                f"add p50 {point.add_p50_ms:.2f} ms  p99 {point.add_p99_ms:.2f} ms"
+            )
+    result = {
+        "days": days,
+        "per_day": per_day,
+        "retention_days": retention,
+        "workers": workers,
+        "environment": history.environment(),
+        **run_soak.summary(points, retention),
+    }
+    run_soak.write(points, result, results_dir / "soak.json")
+    plot = run_soak.plot(points, retention, results_dir / "soak.png")
+    click.echo(json.dumps({k: v for k, v in result.items() if k != "environment"}))
+    click.echo(f"plot: {plot}")
+
+
 @cli.command("index-worker", hidden=True)
 @click.option("--feed", type=click.Path(exists=True, path_type=Path), required=True)
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True)

@@ -97,6 +97,13 @@ class Clusters:
             merges.append(Merge(kept, other))
         return kept, merges
 
+    def drop(self, cluster: int) -> None:
+        """Forget a cluster and all its nodes."""
+        root = self._by_id.pop(cluster)
+        for n in self._nodes.pop(root):
+            del self._root[n]
+        del self._label[root]
+
     def forget(self, node: int) -> bool:
         """Drop ``node`` and keep its cluster as it is (retention: the node expired, the
         cluster's id and other members stay). Returns whether the cluster closed (it was

@@ -136,6 +136,16 @@ class StoryClusters:
             edges[pair] = score
         self._dirty.add(groups.find(a))
 
+    def drop(self, key: int) -> None:
+        """Forget the whole component of ``key`` (every article of it expired)."""
+        groups = self._components
+        root = groups.find(key)
+        for member in self._members.pop(root):
+            del self._days[member], self._prints[member], self._labels[member]
+            del groups.parent[member], groups.first[member], groups.last[member]
+        del self._edges[root]
+        self._dirty.discard(root)
+
     def _order(self, link: tuple[tuple[int, int], float]) -> tuple[float, int, int]:
         """Links strongest first, ties in the order of the articles' content."""
         (a, b), score = link

@@ -47,6 +47,7 @@ class StoryTier:
         self._rebuild_clusters()
         self.label: dict[int, int] = {}  # text -> story id (its oldest text)
         self._forgotten: set[int] = set()  # expired texts, nodes of the link graph still
+        self._dropped: set[int] = set()  # expired texts whose component went; edges to filter
         self._alias: dict[int, int] = {}  # story as computed -> its stored id (see settle)
         self._named: dict[int, int] = {}  # and back
 
@@ -183,6 +184,18 @@ class StoryTier:
         self._screen.remove(text)
         story = self.label.pop(text)
         self._forgotten.add(text)
+        component = self._components.cluster(text)
+        nodes = self._components.members(component)
+        if all(t in self._forgotten for t in nodes):  # the whole component expired: drop it
+            self._clusters.drop(text)
+            self._components.drop(component)
+            self._forgotten.difference_update(nodes)
+            self._dropped.update(nodes)
+            if len(self._dropped) > max(1024, len(self._edges) >> 2):
+                self._edges = [
+                    e for e in self._edges if e[0] not in self._dropped and e[1] not in self._dropped
+                ]
+                self._dropped.clear()
         return not self.members(story)
 
     def remove(self, text: int) -> Changes:
@@ -196,8 +209,8 @@ class StoryTier:
             self._index.remove(text)
         self._screen.remove(text)
         self.label.pop(text, None)
-        gone = self._forgotten | {text}
-        self._forgotten = set()  # the replay below leaves the expired texts out of the graph
+        gone = self._forgotten | self._dropped | {text}
+        self._forgotten, self._dropped = set(), set()  # the replay leaves expired texts out
         self._edges = [e for e in self._edges if e[0] not in gone and e[1] not in gone]
         edges = self._edges
         self._rebuild_clusters()
