@@ -224,6 +224,10 @@ def test_index_with_retention_then_expire_and_prune(
     assert result.exit_code == 0, result.output
     expired = sum(e is not None for e in _expired(db_path).values())
     assert 3 * P <= expired <= 4 * P
+    exported = runner.invoke(cli, ["export", "--db", str(db_path)])
+    assert exported.exit_code == 0, exported.output
+    records = [json.loads(line) for line in exported.output.splitlines()]
+    assert len(records) == 12 * P and sum(r["expired"] for r in records) == expired
     result = runner.invoke(cli, ["expire", "--db", str(db_path), "--older-than", "4d"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("expired ") and " text" in result.output

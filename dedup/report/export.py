@@ -11,6 +11,9 @@ Two questions, two sets of fields:
 - *Show one per copy group* (the same text, syndicated or lightly edited):
   ``copy_canonical``, ``copy_relation`` (``canonical``, ``exact``, ``near``, ``unique``)
   and ``copy_similarity``, the same against the canonical of the article's copy group.
+
+``expired`` says whether the article's text has left the in-memory index (retention: no
+new article matches it any more; see docs/how-it-works.md).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ FIELDS = (
     "source",
     "url",
     "published",
+    "expired",
     "copy",
     "story",
     "is_canonical",
@@ -82,6 +86,7 @@ def export_records(
             "source": row["source"],
             "url": row["url"],
             "published": row["published"],
+            "expired": bool(row["expired"]),
             "copy": row["copy"],
             "story": row["story"],
             "is_canonical": is_canonical,

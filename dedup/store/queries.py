@@ -157,9 +157,11 @@ def recorded_relation(store: Store, a: str, b: str) -> str | None:
 
 _EXPORT = """
 SELECT a.id, a.path, a.title, a.source, a.url, a.published, a.copy, a.story, a.text,
+       t.expired IS NOT NULL AS expired,
        s.canonical, s.size, ca.text AS canonical_text, ca.copy AS canonical_copy,
        c.canonical AS copy_canonical, c.size AS copy_size, cc.text AS copy_canonical_text
 FROM articles a
+JOIN texts t ON t.id = a.text
 JOIN stories s ON s.id = a.story
 LEFT JOIN articles ca ON ca.id = s.canonical
 JOIN clusters c ON c.id = a.copy
