@@ -47,7 +47,7 @@ def rss_mb() -> float:
 
 def articles(total: int, per_day: int, seed: int) -> Iterator[Article]:
     """The feed as articles, each crawled when it was published."""
-    for record, _ in FeedGenerator(total, seed, articles_per_day=per_day):
+    for record, _ in FeedGenerator(total, seed, articles_per_day=per_day, steady=True):
         record["crawled_at"] = record["published"]
         yield Article(**{k: v for k, v in record.items() if k in _FIELDS})
 
