@@ -237,6 +237,7 @@ def soak(
                 f"{point.rss_mb:8.1f} MB  {point.articles_per_s:7.1f}/s  "
                 f"add p50 {point.add_p50_ms:.2f} ms  p99 {point.add_p99_ms:.2f} ms"
             )
+        opening = run_soak.open_times(Path(scratch) / "soak.db", retention)
     result = {
         "days": days,
         "per_day": per_day,
@@ -244,6 +245,7 @@ def soak(
         "workers": workers,
         "environment": history.environment(),
         **run_soak.summary(points, retention),
+        **opening,
     }
     run_soak.write(points, result, results_dir / "soak.json")
     plot = run_soak.plot(points, retention, results_dir / "soak.png")

@@ -99,6 +99,39 @@ def soak(
             )
 
 
+def open_times(db: Path, retention_days: float, repeats: int = 3) -> dict[str, Any]:
+    """Seconds to open the soaked index (its whole history in the store), against a copy of
+    it that holds only the window (the expired texts pruned): the start must follow the
+    window, not the history."""
+    import shutil
+
+    window_only = db.with_name("window-only.db")
+    shutil.copyfile(db, window_only)
+    with Index.open(window_only) as idx:
+        pruned = idx.prune(retention_days, vacuum=True)
+
+    def best(path: Path) -> float:
+        times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            with Index.open(path):
+                times.append(time.perf_counter() - t0)
+        return min(times)
+
+    history, window = best(db), best(window_only)
+    with Index.open(db) as idx:
+        held = len(idx)
+    return {
+        "open_history_s": round(history, 3),
+        "open_window_only_s": round(window, 3),
+        "open_ratio": round(history / window, 3),
+        "held_after_open": held,
+        "store_mb": round(db.stat().st_size / 1e6, 1),
+        "window_only_mb": round(window_only.stat().st_size / 1e6, 1),
+        "pruned_texts": pruned.texts,
+    }
+
+
 def summary(points: list[Checkpoint], retention_days: float | None) -> dict[str, Any]:
     """The targets: memory level once the window is full, latency not growing."""
     full = [p for p in points if retention_days is not None and p.day >= retention_days + 1]

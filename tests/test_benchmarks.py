@@ -413,3 +413,16 @@ def test_second_run_is_compared_with_the_first(tmp_path: Path) -> None:
     assert "previous run:" in second.stdout
     assert "baseline" not in json.loads(out.read_text())
     assert len(history.load(tmp_path / "results" / "history.jsonl")) == 2
+
+
+@pytest.mark.slow
+def test_soak_smoke_run_holds_a_window_and_writes_its_plot(tmp_path: Path) -> None:
+    args = ["soak", "--days", "5", "--per-day", "200", "--every", "400", "--retention", "2"]
+    result = CliRunner().invoke(cli, [*args, "--probes", "10", "--results-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "soak.json").read_text(encoding="utf-8"))
+    assert data["checkpoints"] == len(data["points"]) == 3
+    assert all(p["held"] < p["articles"] for p in data["points"][1:])  # older texts left memory
+    assert data["held_after_open"] == data["points"][-1]["held"]
+    assert data["pruned_texts"] > 0 and data["window_only_mb"] < data["store_mb"]
+    assert (tmp_path / "soak.png").stat().st_size > 10_000
