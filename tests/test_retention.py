@@ -262,3 +262,42 @@ def test_retention_none_on_the_command_line_keeps_everything(
     assert all(e is None for e in _expired(db_path).values())
     with Index.open(db_path) as idx:
         assert idx.params.retention_days is None
+
+
+@pytest.mark.slow
+def test_a_window_loses_no_quality_on_a_feed_of_advancing_dates(tmp_path: Path) -> None:
+    """Copy F1 and story ARI against the truth, with a 3-day window (the feed spans about 8
+    days: texts expire) and without one. A story's articles come within two days."""
+    from benchmarks.feed import FeedGenerator
+    from benchmarks.metrics import adjusted_rand_index, pairwise
+
+    feed, stories, copies = [], {}, {}
+    for record, truth in FeedGenerator(3000, 7, articles_per_day=400, steady=True):
+        get = record.get
+        feed.append(
+            Article(
+                id=record["id"],
+                text=get("text"),
+                html=get("html"),
+                title=get("title"),
+                url=get("url"),
+                source=get("source"),
+                published=record["published"],
+                crawled_at=record["published"],  # crawled as published
+            )
+        )
+        stories[record["id"]], copies[record["id"]] = truth.story, truth.group
+
+    def quality(retention: float | None) -> tuple[float, float, int]:
+        with Index.open(tmp_path / f"{retention}.db", Params(retention_days=retention)) as idx:
+            list(idx.add_many(feed))
+            records = list(idx.export())
+        expired = sum(r["expired"] for r in records)
+        found_copies = {r["id"]: r["copy"] for r in records}
+        found_stories = {r["id"]: r["story"] for r in records}
+        return pairwise(copies, found_copies).f1, adjusted_rand_index(stories, found_stories), expired
+
+    (copy_f1, story_ari, expired), (whole_f1, whole_ari, none) = quality(3.0), quality(None)
+    assert expired > len(feed) // 3 and none == 0
+    assert copy_f1 == whole_f1
+    assert story_ari >= whole_ari
