@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -12,6 +13,8 @@ from dedup.terminal import plural
 
 if TYPE_CHECKING:
     from dedup.index import Index
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _open(db: str) -> Index:
@@ -22,15 +25,19 @@ def _open(db: str) -> Index:
     return Index.open(db)
 
 
+def _older_than(what: str, example: str) -> Callable[[F], F]:
+    return click.option(
+        "--older-than",
+        "age",
+        type=Age(),
+        required=True,
+        help=f"{what} the texts older than this before the index's clock ({example}).",
+    )
+
+
 @click.command()
 @db_option
-@click.option(
-    "--older-than",
-    "age",
-    type=Age(),
-    required=True,
-    help="Expire the texts older than this before the index's clock (14d, 36h, 2w).",
-)
+@_older_than("Expire", "14d, 36h, 2w")
 def expire(db: str, age: float | None) -> None:
     """Expire texts now: they leave the in-memory index (no new article matches them) and
     stay in the store, marked expired, with their groups, canonicals and matches. The
@@ -45,13 +52,7 @@ def expire(db: str, age: float | None) -> None:
 
 @click.command()
 @db_option
-@click.option(
-    "--older-than",
-    "age",
-    type=Age(),
-    required=True,
-    help="Delete the texts older than this before the index's clock (90d, 12w).",
-)
+@_older_than("Delete", "90d, 12w")
 @click.option("--vacuum", is_flag=True, help="Then VACUUM the file, so that it shrinks on disk.")
 def prune(db: str, age: float | None, vacuum: bool) -> None:
     """Delete old texts from the store for good: their articles and matches, and the copy
