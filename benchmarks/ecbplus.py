@@ -166,6 +166,56 @@ def index_stories(data: Path, work: Path, workers: int = 1) -> tuple[dict[str, i
     return {row["id"]: row["story"] for row in rows}, seconds
 
 
+def shuffled_lines(data: Path, seed: int | None, work: Path) -> Path:
+    """``data``'s lines in a shuffled order (``random.Random(seed)``; ``None``: as they
+    are), written to a file under ``work``: a feed arrives interleaved, not topic by topic."""
+    if seed is None:
+        return data
+    lines = data.read_text(encoding="utf-8").splitlines()
+    random.Random(seed).shuffle(lines)
+    out = work / f"shuffled-{seed}.jsonl"
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
+
+
+SHUFFLE_SEEDS = (0, 1, 2)
+"""The arrival orders every story figure is measured on (fixed seeds)."""
+
+
+def partition(labels: Mapping[str, int]) -> set[frozenset[str]]:
+    """Labels as a set of groups (what two orders must agree on)."""
+    groups: defaultdict[int, set[str]] = defaultdict(set)
+    for item, label in labels.items():
+        groups[label].add(item)
+    return {frozenset(g) for g in groups.values()}
+
+
+def index_orders(
+    data: Path, docs: Sequence[Doc], seeds: Sequence[int | None] = SHUFFLE_SEEDS
+) -> dict[str, Any]:
+    """ECB+ through ``dedup index`` in each arrival order (a seed, or ``None`` for the
+    file's order): each order's quality, the mean and the worst, and whether all orders
+    gave one partition."""
+    rows: list[dict[str, Any]] = []
+    parts = []
+    for seed in seeds:
+        with tempfile.TemporaryDirectory() as work:
+            indexed, seconds = index_stories(shuffled_lines(data, seed, Path(work)), Path(work))
+        q = ecbplus_quality(docs, indexed)
+        rows.append(
+            {"order": "file" if seed is None else f"shuffle {seed}", **q, "seconds": round(seconds, 2)}
+        )
+        parts.append(partition(indexed))
+    keys = ("ari", "bcubed_f1", "bcubed_precision", "bcubed_recall", "pairwise_f1")
+    return {
+        "orders": rows,
+        "mean": {k: round(statistics.mean(r[k] for r in rows), 4) for k in keys},
+        "worst": {k: min(r[k] for r in rows) for k in keys},
+        "merged_topics_worst": max(r["merged_topics"] for r in rows),
+        "identical": all(p == parts[0] for p in parts),
+    }
+
+
 def candidate_evidence(
     docs: Sequence[Doc], params: StoryParams
 ) -> tuple[list[StoryFeatures], list[tuple[int, int, StoryEvidence]]]:
@@ -257,12 +307,6 @@ def seeds_report(params: StoryParams) -> dict[str, Any]:
 
 def order_check(docs: Sequence[Doc], params: StoryParams, shuffles: int = 2) -> bool:
     """True when shuffled arrival orders give the file order's partition."""
-
-    def partition(labels: Mapping[str, int]) -> set[frozenset[str]]:
-        groups: defaultdict[int, set[str]] = defaultdict(set)
-        for item, label in labels.items():
-            groups[label].add(item)
-        return {frozenset(g) for g in groups.values()}
 
     reference = partition(stream_stories(docs, params)[0])
     rng = random.Random(20240913)
@@ -524,13 +568,15 @@ def _ecbplus_reports(
 ) -> None:
     """The ECB+ figures the command line asked for, printed and added to ``results``."""
     if args.threshold is None:  # dedup index runs at the defaults
-        with tempfile.TemporaryDirectory() as work:
-            indexed, seconds = index_stories(args.data, Path(work))
-        q = ecbplus_quality(docs, indexed)
-        q["seconds"] = round(seconds, 2)
-        results["ecbplus_index"] = q
+        seeds: list[int | None] = [None, *SHUFFLE_SEEDS[: args.shuffles]]
+        orders = index_orders(args.data, docs, seeds)
+        results["ecbplus_index"] = orders
         print("through dedup index and dedup export (dates and bodies extracted from the text):")
-        print(_table([q], list(q)))
+        print(_table(orders["orders"], list(orders["orders"][0])))
+        print(
+            f"shuffled and file orders: mean {orders['mean']}, worst {orders['worst']}, "
+            f"identical partitions: {orders['identical']}"
+        )
     predicted, stats = stream_stories(docs, params)
     q = ecbplus_quality(docs, predicted)
     q["candidates_per_article"] = round(stats.candidates / stats.articles, 2)
@@ -617,6 +663,13 @@ def main(argv: list[str] | None = None) -> None:
         "--memory", type=int, default=0, metavar="N", help="bytes an article at N synthetic articles"
     )
     ap.add_argument("--orders", type=int, default=2, help="shuffled orders to check (0: none)")
+    ap.add_argument(
+        "--shuffles",
+        type=int,
+        default=len(SHUFFLE_SEEDS),
+        choices=range(len(SHUFFLE_SEEDS) + 1),
+        help="shuffled orders dedup index runs on, besides the file's (seeds 0, 1, 2)",
+    )
     ap.add_argument("--json", type=Path, default=None, help="append the figures as JSON")
     args = ap.parse_args(argv)
     params = StoryParams() if args.threshold is None else StoryParams(threshold=args.threshold)

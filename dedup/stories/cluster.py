@@ -27,7 +27,7 @@ this one.)
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 
 from dedup.errors import UnknownArticle
 from dedup.stories.features import StoryFeatures
@@ -221,6 +221,31 @@ class StoryClusters:
             self._settle(root)
             self._dirty.discard(root)
         return self._labels[key]
+
+    def component(self, key: int) -> list[int]:
+        """The articles linked to ``key``, directly or through others (its story and the
+        stories cut from the same linked group), in no particular order."""
+        if key not in self._days:
+            raise UnknownArticle(f"no story holds article {key!r}")
+        return self._members[self._components.find(key)]
+
+    def links(self) -> Iterator[tuple[int, int, float]]:
+        """Every link (a, b, strongest score), a < b, component by component."""
+        for edges in self._edges.values():
+            for (a, b), score in edges.items():
+                yield a, b, score
+
+    def without(self, key: int, feats: Mapping[int, StoryFeatures]) -> StoryClusters:
+        """The same articles and links less ``key`` and its links, as new clusters (links
+        are replayed: linear in the links, for the rare removal)."""
+        out = StoryClusters(self.params)
+        for k, f in feats.items():
+            if k != key and k in self._days:
+                out.add(k, f)
+        for a, b, score in self.links():
+            if key not in (a, b):
+                out.link(a, b, score)
+        return out
 
     def members(self, keys: Iterable[int]) -> dict[int, list[int]]:
         """Story label -> sorted member keys, for the given articles' stories."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable
 
-from dedup.clusters import Clusters
 from dedup.stories import (
     StoryClusters,
     StoryEvidence,
@@ -34,7 +33,11 @@ the texts more than ``window_days`` older than it."""
 
 
 class StoryTier:
-    """Story state of an index: features, candidate index, links and story labels."""
+    """Story state of an index: features, candidate index, links and story labels.
+
+    The links live in one graph, :class:`~dedup.stories.StoryClusters`: it holds the
+    linked groups (components), their links and the stories cut from them.
+    """
 
     def __init__(self, params: StoryParams) -> None:
         self.params = params
@@ -43,23 +46,14 @@ class StoryTier:
         self._screen = TermScreen(params.max_terms)
         self._latest: list[int] = []  # the EXPIRY_QUORUM latest publication days seen
         self._horizon: int | None = None
-        self._edges: list[tuple[int, int, float]] = []
-        self._rebuild_clusters()
+        self._clusters = StoryClusters(params)
         self.label: dict[int, int] = {}  # text -> story id (its oldest text)
-
-    def _rebuild_clusters(self) -> None:
-        self._clusters = StoryClusters(self.params)
-        # Connected components of all links: a new link can reshape the stories of its
-        # whole component (the time window splits components into stories).
-        self._components = Clusters()
 
     def __len__(self) -> int:
         return len(set(self.label.values()))
 
     def members(self, story: int) -> list[int]:
-        return sorted(
-            t for t in self._components.members(self._components.cluster(story)) if self.label.get(t) == story
-        )
+        return sorted(t for t in self._clusters.component(story) if self.label.get(t) == story)
 
     # -- building --------------------------------------------------------------------------
 
@@ -69,7 +63,7 @@ class StoryTier:
 
     def load_link(self, a: int, b: int, score: float) -> None:
         if a in self.features and b in self.features:
-            self._link(a, b, score)
+            self._clusters.link(a, b, score)
 
     def settle(self) -> dict[int, int]:
         """Labels of every text after loading; returns them."""
@@ -81,17 +75,20 @@ class StoryTier:
             self._advance(feats.day)
         self.features[text] = feats
         self._clusters.add(text, feats)
-        self._components.load(text, text)
         self._index.add(text, feats)
         self._screen.add(text, feats)
         self.label.setdefault(text, text)
 
     def _advance(self, day: int) -> None:
-        """Expire from the candidate index the dated texts no new article can join.
+        """Move to the candidate index's archive the dated texts no new article dated
+        inside the window can join.
 
         The horizon is the EXPIRY_QUORUM-th latest publication day seen, less
         ``window_days``: one article with a wrong date years ahead can't empty the index.
-        Expired texts keep their stories; they are no longer candidates.
+        Expired texts keep their stories, and stay candidates of the articles that may
+        still be their story (undated ones, and those dated before the horizon plus the
+        window): so expiry bounds the cost of a stream that arrives in order, and the
+        stories do not depend on the order.
         """
         latest = self._latest
         if len(latest) < EXPIRY_QUORUM:
@@ -105,20 +102,20 @@ class StoryTier:
         horizon = latest[0] - self.params.window_days
         if self._horizon is None or horizon > self._horizon:
             self._horizon = horizon
-            for text in self._index.expire(horizon):
-                self._screen.remove(text)
+            self._index.expire(horizon)
 
-    def _link(self, a: int, b: int, score: float) -> None:
-        self._edges.append((a, b, score))
-        self._clusters.link(a, b, score)
-        self._components.union([self._components.cluster(a), self._components.cluster(b)])
+    def _late(self, feats: StoryFeatures) -> bool:
+        """Whether ``feats`` may be the story of an expired text (so asks the archive)."""
+        if self._horizon is None:
+            return False
+        return feats.day is None or feats.day < self._horizon + self.params.window_days
 
     def find(self, feats: StoryFeatures) -> list[tuple[int, StoryEvidence]]:
         """The indexed texts that tell the same story as ``feats``, with the evidence."""
         links = []
         params, va, grams = self.params, feats.vector(), feats.grams()
         floor = min(params.threshold, params.quote_threshold)
-        candidates = self._index.candidate_array(feats)
+        candidates = self._index.candidate_array(feats, archive=self._late(feats))
         for other, below in self._screen.screen(feats, candidates, params.threshold, floor):
             theirs = self.features[other]
             # Below the threshold only shared quotes can link a pair: count them first.
@@ -141,10 +138,10 @@ class StoryTier:
         self._register(text, feats)
         self.label.pop(text)
         for other in copies:
-            self._link(text, other, COPY_LINK)
+            self._clusters.link(text, other, COPY_LINK)
         for other, evidence in links:
-            self._link(text, other, evidence.score)
-        return links, self._relabel(self._components.members(self._components.cluster(text)))
+            self._clusters.link(text, other, evidence.score)
+        return links, self._relabel(self._clusters.component(text))
 
     def remove(self, text: int) -> Changes:
         """Take a text out; rebuild the stories without it. Returns the changed labels.
@@ -153,19 +150,11 @@ class StoryTier:
         linear in the index, and only run when a file changed or an article was removed.
         """
         self.features.pop(text, None)
-        if text in self._index:  # not when expired
+        if text in self._index:
             self._index.remove(text)
         self._screen.remove(text)
         self.label.pop(text, None)
-        self._edges = [e for e in self._edges if text not in e[:2]]
-        edges = self._edges
-        self._rebuild_clusters()
-        self._edges = []
-        for t, feats in self.features.items():
-            self._clusters.add(t, feats)
-            self._components.load(t, t)
-        for a, b, score in edges:
-            self._link(a, b, score)
+        self._clusters = self._clusters.without(text, self.features)
         return self._relabel(list(self.features))
 
     def _relabel(self, texts: Iterable[int]) -> Changes:
