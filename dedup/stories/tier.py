@@ -9,8 +9,11 @@ texts changed story, so the store can be updated for those only.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 from collections.abc import Iterable
+
+import numpy as np
 
 from dedup.stories import (
     StoryClusters,
@@ -18,8 +21,9 @@ from dedup.stories import (
     StoryFeatures,
     StoryIndex,
     StoryParams,
-    link,
+    compare,
 )
+from dedup.stories.compare import verdict
 from dedup.stories.screen import TermScreen
 
 Changes = dict[int, tuple[int | None, int]]  # text -> (story id before, story id now)
@@ -48,12 +52,30 @@ class StoryTier:
         self._horizon: int | None = None
         self._clusters = StoryClusters(params)
         self.label: dict[int, int] = {}  # text -> story id (its oldest text)
+        self._texts: dict[int, set[int]] = {}  # story id -> its texts
 
     def __len__(self) -> int:
-        return len(set(self.label.values()))
+        return len(self._texts)
 
     def members(self, story: int) -> list[int]:
-        return sorted(t for t in self._clusters.component(story) if self.label.get(t) == story)
+        return sorted(self._texts.get(story, ()))
+
+    def size(self, story: int) -> int:
+        """Texts in a story."""
+        return len(self._texts.get(story, ()))
+
+    def _assign(self, text: int, story: int | None) -> None:
+        old = self.label.get(text)
+        if old is not None:
+            held = self._texts[old]
+            held.discard(text)
+            if not held:
+                del self._texts[old]
+        if story is None:
+            self.label.pop(text, None)
+        else:
+            self.label[text] = story
+            self._texts.setdefault(story, set()).add(text)
 
     # -- building --------------------------------------------------------------------------
 
@@ -67,7 +89,11 @@ class StoryTier:
 
     def settle(self) -> dict[int, int]:
         """Labels of every text after loading; returns them."""
-        self.label = {t: self._clusters.story_of(t) for t in self.features}
+        self.label, self._texts = {}, {}
+        for text, story in self._clusters.stories().items():
+            self._assign(text, story)
+        self._clusters.take_changes()
+        self._update_bars()
         return self.label
 
     def _register(self, text: int, feats: StoryFeatures) -> None:
@@ -77,7 +103,8 @@ class StoryTier:
         self._clusters.add(text, feats)
         self._index.add(text, feats)
         self._screen.add(text, feats)
-        self.label.setdefault(text, text)
+        if text not in self.label:
+            self._assign(text, text)
 
     def _advance(self, day: int) -> None:
         """Move to the candidate index's archive the dated texts no new article dated
@@ -111,51 +138,135 @@ class StoryTier:
         return feats.day is None or feats.day < self._horizon + self.params.window_days
 
     def find(self, feats: StoryFeatures) -> list[tuple[int, StoryEvidence]]:
-        """The indexed texts that tell the same story as ``feats``, with the evidence."""
-        links = []
+        """:meth:`accepted` with the evidence of each pair."""
+        return [
+            (other, compare(feats, self.features[other], self.params)) for other, _ in self.accepted(feats)
+        ]
+
+    def accepted(self, feats: StoryFeatures) -> list[tuple[int, float]]:
+        """The indexed texts that tell the same story as ``feats`` and may become its
+        links, with their scores.
+
+        A pair is a link when it is among the ``max_links`` strongest of either text
+        (:class:`~dedup.stories.StoryClusters`), so only those pairs are verified: the
+        candidates in the order of the screen's bound on their cosine, until
+        ``max_links`` are accepted and the next bound is below the weakest of them, and
+        any other candidate whose bound reaches its own bar (the weakest of its links,
+        once it has ``max_links``). In a story of thousands that is a few dozen pairs
+        an article, not thousands; the links, and so the stories, are those that
+        verifying every candidate would give.
+        """
         params, va, grams = self.params, feats.vector(), feats.grams()
-        floor = min(params.threshold, params.quote_threshold)
         candidates = self._index.candidate_array(feats, archive=self._late(feats))
-        for other, below in self._screen.screen(feats, candidates, params.threshold, floor):
-            theirs = self.features[other]
-            # Below the threshold only shared quotes can link a pair: count them first.
-            if below and len(grams & theirs.grams()) < params.quote_min_shared:
-                continue
-            evidence = link(feats, theirs, params, va)
-            if evidence is not None:
-                links.append((other, evidence))
+        bound, bars, quoted = self._screen.scores(feats, candidates)
+        floor = np.where(quoted, min(params.threshold, params.quote_threshold), params.threshold)
+        if not feats.quote_grams:
+            floor[:] = params.threshold
+        possible = np.flatnonzero(bound >= floor)
+        order = possible[np.argsort(-bound[possible], kind="stable")]
+        limit = params.max_links
+        mine: list[float] = []  # exact scores accepted, strongest first (at most max_links)
+        links: list[tuple[int, float]] = []
+        others = candidates[order].tolist()
+        bounds = bound[order]
+        for j, other in enumerate(others):
+            ub = bounds[j]
+            if len(mine) >= limit and ub < mine[-1]:
+                # No later candidate can be one of this article's links (their bounds are
+                # lower still): only those that may be one of their own remain.
+                rest = np.flatnonzero(bounds[j:] >= bars[order[j:]]) + j
+                for i in rest.tolist():
+                    self._verify(feats, others[i], bounds[i], va, grams, links, mine)
+                break
+            self._verify(feats, other, ub, va, grams, links, mine)
         return links
+
+    def _verify(
+        self,
+        feats: StoryFeatures,
+        other: int,
+        bound: float,
+        va: dict[str, float],
+        grams: frozenset[int],
+        links: list[tuple[int, float]],
+        mine: list[float],
+    ) -> None:
+        """The verdict on one candidate; an accepted pair joins ``links`` and its score
+        ``mine`` (the strongest ``max_links`` of the article)."""
+        params, theirs = self.params, self.features[other]
+        # Below the threshold only shared quotes can link a pair: count them first.
+        if bound < params.threshold and len(grams & theirs.grams()) < params.quote_min_shared:
+            return
+        score = verdict(feats, theirs, params, va)
+        if score is not None:
+            links.append((other, score))
+            bisect.insort(mine, score, key=lambda x: -x)
+            del mine[params.max_links :]
 
     def add(
         self, text: int, feats: StoryFeatures, copies: Iterable[int]
     ) -> tuple[list[tuple[int, StoryEvidence]], Changes]:
         """Add a new text; link its near copies and the texts that tell the same story.
 
-        Returns the story links found (other text, evidence) and the texts whose story id
-        changed (text -> (old id or None, new id)), the new text included.
+        Returns the story links made (other text, evidence: the accepted pairs that are
+        among the strongest of either text) and the texts whose story id changed (text ->
+        (old id or None, new id)), the new text included.
         """
-        links = self.find(feats)
+        accepted = self.accepted(feats)
         self._register(text, feats)
-        self.label.pop(text)
+        self._assign(text, None)
         for other in copies:
             self._clusters.link(text, other, COPY_LINK)
-        for other, evidence in links:
-            self._clusters.link(text, other, evidence.score)
-        return links, self._relabel(self._clusters.component(text))
+        links = []
+        for other, score in accepted:
+            if self._clusters.link(text, other, score):  # a link now: its evidence is kept
+                links.append((other, compare(feats, self.features[other], self.params)))
+        self._clusters.story_of(text)
+        return links, self._take_changes()
+
+    def flush(self) -> Changes:
+        """Cut the stories that wait for their cut (large ones between two cuts; see
+        :class:`~dedup.stories.StoryClusters`); returns the changed labels."""
+        self._clusters.flush()
+        return self._take_changes()
 
     def remove(self, text: int) -> Changes:
         """Take a text out; rebuild the stories without it. Returns the changed labels.
 
-        The clustering keeps no undo, so the links of the remaining texts are replayed:
-        linear in the index, and only run when a file changed or an article was removed.
+        The clustering keeps no undo, so the links of the remaining texts are replayed
+        (linear in the index, and only run when a file changed or an article was
+        removed), and the texts that were linked to it look for their links again (they
+        may take a pair they had dropped for it).
         """
+        near = self._clusters.neighbours(text) if text in self.features else []
         self.features.pop(text, None)
         if text in self._index:
             self._index.remove(text)
         self._screen.remove(text)
-        self.label.pop(text, None)
+        self._assign(text, None)
         self._clusters = self._clusters.without(text, self.features)
+        for other in near:
+            for found, score in self.accepted(self.features[other]):
+                if found != other:
+                    self._clusters.link(other, found, score)
+        self._clusters.flush()
+        self._clusters.take_changes()
+        self._update_bars()
         return self._relabel(list(self.features))
+
+    def _update_bars(self) -> None:
+        for key in self._clusters.take_bars():
+            self._screen.set_bar(key, self._clusters.bar(key))
+
+    def _take_changes(self) -> Changes:
+        self._update_bars()
+        changed = {}
+        for t, new in self._clusters.take_changes().items():
+            old = self.label.get(t)
+            if old != new:
+                self._assign(t, new)
+                changed[t] = (old, new)
+        return changed
 
     def _relabel(self, texts: Iterable[int]) -> Changes:
         changed = {}
@@ -163,6 +274,6 @@ class StoryTier:
             new = self._clusters.story_of(t)
             old = self.label.get(t)
             if old != new:
-                self.label[t] = new
+                self._assign(t, new)
                 changed[t] = (old, new)
         return changed
