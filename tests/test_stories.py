@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import pickle
 import random
@@ -865,3 +866,36 @@ def test_a_large_group_is_cut_when_it_has_doubled_and_at_flush() -> None:
         groups.setdefault(label, set()).add(key)
     assert {frozenset(g) for g in groups.values()} == want == _clusters(size, links)
     assert not stream.pending()
+
+
+@pytest.mark.parametrize(
+    ("changes", "together", "starts"),
+    [
+        ({}, True, "linked: score 0.400 >= threshold 0.28; same story"),
+        ({}, False, "linked: score 0.400 >= threshold 0.28; different stories: the pair is linkable"),
+        ({"shared_key_terms": 1}, False, "not linked: 1 of the 12 heaviest terms in common, 2 needed"),
+        ({"date_gap_days": 40}, False, "not linked: published 40 days apart"),
+        ({"score": 0.2}, True, "not linked: score 0.200 < threshold 0.28; same story, through other"),
+        (
+            {"score": 0.2, "shared_quote_grams": 3},
+            True,
+            "linked: 3 shared quote 4-grams >= 3 and score 0.200",
+        ),
+    ],
+)
+def test_explain_names_the_rule_that_decided(changes: dict[str, object], together: bool, starts: str) -> None:
+    from dedup.report.explain import story_rule
+    from dedup.stories import StoryEvidence
+
+    base = StoryEvidence(
+        score=0.4,
+        shared_terms=(),
+        shared_quotes=(),
+        shared_quote_grams=0,
+        date_gap_days=0,
+        shared_key_terms=3,
+    )
+    evidence = dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+    rule = story_rule(evidence, PARAMS, together)
+    assert rule.startswith(starts)
+    assert rule.startswith("linked") == same_story(evidence, PARAMS)  # never against its figures
