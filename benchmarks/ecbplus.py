@@ -15,6 +15,7 @@ same report can score clusters made any other way (``dedup index`` and its expor
     python -m benchmarks.ecbplus --cv 10          # tuned on half the topics, tested on the rest
     python -m benchmarks.ecbplus --synthetic 6000 # story quality on the synthetic wire feed
     python -m benchmarks.ecbplus --cost           # time an article: features, verify, stories
+    python -m benchmarks.ecbplus --rewrites       # originals mixed with cut, reordered rewrites
     python -m benchmarks.ecbplus --memory 100000  # bytes an article at 100k synthetic articles
     python -m benchmarks.ecbplus --json out.jsonl # also append the figures as one JSON line
 """
@@ -166,6 +167,56 @@ def index_stories(data: Path, work: Path, workers: int = 1) -> tuple[dict[str, i
     return {row["id"]: row["story"] for row in rows}, seconds
 
 
+def shuffled_lines(data: Path, seed: int | None, work: Path) -> Path:
+    """``data``'s lines in a shuffled order (``random.Random(seed)``; ``None``: as they
+    are), written to a file under ``work``: a feed arrives interleaved, not topic by topic."""
+    if seed is None:
+        return data
+    lines = data.read_text(encoding="utf-8").splitlines()
+    random.Random(seed).shuffle(lines)
+    out = work / f"shuffled-{seed}.jsonl"
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
+
+
+SHUFFLE_SEEDS = (0, 1, 2)
+"""The arrival orders every story figure is measured on (fixed seeds)."""
+
+
+def partition(labels: Mapping[str, int]) -> set[frozenset[str]]:
+    """Labels as a set of groups (what two orders must agree on)."""
+    groups: defaultdict[int, set[str]] = defaultdict(set)
+    for item, label in labels.items():
+        groups[label].add(item)
+    return {frozenset(g) for g in groups.values()}
+
+
+def index_orders(
+    data: Path, docs: Sequence[Doc], seeds: Sequence[int | None] = SHUFFLE_SEEDS
+) -> dict[str, Any]:
+    """ECB+ through ``dedup index`` in each arrival order (a seed, or ``None`` for the
+    file's order): each order's quality, the mean and the worst, and whether all orders
+    gave one partition."""
+    rows: list[dict[str, Any]] = []
+    parts = []
+    for seed in seeds:
+        with tempfile.TemporaryDirectory() as work:
+            indexed, seconds = index_stories(shuffled_lines(data, seed, Path(work)), Path(work))
+        q = ecbplus_quality(docs, indexed)
+        rows.append(
+            {"order": "file" if seed is None else f"shuffle {seed}", **q, "seconds": round(seconds, 2)}
+        )
+        parts.append(partition(indexed))
+    keys = ("ari", "bcubed_f1", "bcubed_precision", "bcubed_recall", "pairwise_f1")
+    return {
+        "orders": rows,
+        "mean": {k: round(statistics.mean(r[k] for r in rows), 4) for k in keys},
+        "worst": {k: min(r[k] for r in rows) for k in keys},
+        "merged_topics_worst": max(r["merged_topics"] for r in rows),
+        "identical": all(p == parts[0] for p in parts),
+    }
+
+
 def candidate_evidence(
     docs: Sequence[Doc], params: StoryParams
 ) -> tuple[list[StoryFeatures], list[tuple[int, int, StoryEvidence]]]:
@@ -257,12 +308,6 @@ def seeds_report(params: StoryParams) -> dict[str, Any]:
 
 def order_check(docs: Sequence[Doc], params: StoryParams, shuffles: int = 2) -> bool:
     """True when shuffled arrival orders give the file order's partition."""
-
-    def partition(labels: Mapping[str, int]) -> set[frozenset[str]]:
-        groups: defaultdict[int, set[str]] = defaultdict(set)
-        for item, label in labels.items():
-            groups[label].add(item)
-        return {frozenset(g) for g in groups.values()}
 
     reference = partition(stream_stories(docs, params)[0])
     rng = random.Random(20240913)
@@ -372,6 +417,71 @@ def _neighbourhood_mean(
         for b in range(max(0, j - 1), min(len(splits), j + 2))
     ]
     return sum(near) / len(near)
+
+
+# ------------------------------------------------------------------ rewrites and recall
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
+
+
+def rewrite_docs(docs: Sequence[Doc], seed: int = 20240913) -> list[Doc]:
+    """A development set for the rewrite case, made on the fly from ``docs`` (nothing of
+    it is stored): each article once as given and once rewritten the way a newspaper cuts
+    a wire text: its paragraphs reordered (the first stays first), one sentence in four
+    dropped, then cut to its first 30-50 % of words, and retitled with the original
+    title's first half. A rewrite is the same event as its original."""
+    rng = random.Random(seed)
+    out = list(docs)
+    for d in docs:
+        paragraphs = [p for p in d.body.split("\n") if p.strip()]
+        head, rest = paragraphs[:1], paragraphs[1:]
+        rng.shuffle(rest)
+        sentences = [s for p in head + rest for s in _SENTENCE.split(p)]
+        kept = [s for i, s in enumerate(sentences) if i == 0 or rng.random() >= 0.25]
+        words = " ".join(kept).split()
+        cut = words[: max(20, round(len(words) * rng.uniform(0.3, 0.5)))]
+        title = None if d.title is None else " ".join(d.title.split()[: max(3, len(d.title.split()) // 2)])
+        out.append(Doc(f"{d.id}~rewrite", title, " ".join(cut), d.published, d.cluster, d.topic))
+    return out
+
+
+def rewrite_report(
+    docs: Sequence[Doc], params: StoryParams, seeds: Sequence[int] = SHUFFLE_SEEDS
+) -> dict[str, Any]:
+    """The tier alone on :func:`rewrite_docs` in shuffled orders: quality, and the share of
+    rewrites that end in their original's story."""
+    mixed = rewrite_docs(docs)
+    rows = []
+    for seed in seeds:
+        order = list(range(len(mixed)))
+        random.Random(seed).shuffle(order)
+        predicted, _ = stream_stories(mixed, params, order)
+        q = ecbplus_quality(mixed, predicted)
+        joined = [predicted[d.id] == predicted[f"{d.id}~rewrite"] for d in docs]
+        q["rewrite_with_original"] = round(sum(joined) / len(joined), 4)
+        rows.append({"order": f"shuffle {seed}", **q})
+    return {"articles": len(mixed), "orders": rows}
+
+
+def verified_pair_recall(
+    docs: Sequence[Doc], params: StoryParams, predicted: Mapping[str, int]
+) -> dict[str, Any]:
+    """Share of the pairs the verifier accepts (every pair the candidate index yields,
+    judged by :func:`~dedup.stories.same_story`) that end in one story; and of those that
+    are true same-event pairs (when the truth is known)."""
+    _, pairs = candidate_evidence(docs, params)
+    accepted = [(a, b) for a, b, e in pairs if same_story(e, params)]
+    together = [predicted[docs[a].id] == predicted[docs[b].id] for a, b in accepted]
+    true = [
+        t
+        for (a, b), t in zip(accepted, together, strict=True)
+        if docs[a].cluster and docs[a].cluster == docs[b].cluster
+    ]
+    return {
+        "accepted_pairs": len(accepted),
+        "recall": round(sum(together) / max(1, len(together)), 4),
+        "true_accepted_pairs": len(true),
+        "recall_true": round(sum(true) / max(1, len(true)), 4),
+    }
 
 
 # ------------------------------------------------------------------ cost and memory
@@ -524,13 +634,15 @@ def _ecbplus_reports(
 ) -> None:
     """The ECB+ figures the command line asked for, printed and added to ``results``."""
     if args.threshold is None:  # dedup index runs at the defaults
-        with tempfile.TemporaryDirectory() as work:
-            indexed, seconds = index_stories(args.data, Path(work))
-        q = ecbplus_quality(docs, indexed)
-        q["seconds"] = round(seconds, 2)
-        results["ecbplus_index"] = q
+        seeds: list[int | None] = [None, *SHUFFLE_SEEDS[: args.shuffles]]
+        orders = index_orders(args.data, docs, seeds)
+        results["ecbplus_index"] = orders
         print("through dedup index and dedup export (dates and bodies extracted from the text):")
-        print(_table([q], list(q)))
+        print(_table(orders["orders"], list(orders["orders"][0])))
+        print(
+            f"shuffled and file orders: mean {orders['mean']}, worst {orders['worst']}, "
+            f"identical partitions: {orders['identical']}"
+        )
     predicted, stats = stream_stories(docs, params)
     q = ecbplus_quality(docs, predicted)
     q["candidates_per_article"] = round(stats.candidates / stats.articles, 2)
@@ -540,6 +652,14 @@ def _ecbplus_reports(
     results["ecbplus"] = q
     print("the story tier alone (title and text as given, no dates):")
     print(_table([q], list(q)))
+    recall = verified_pair_recall(docs, params, predicted)
+    results["ecbplus_verified_pair_recall"] = recall
+    print(f"verified pairs in one story (the tier alone): {recall}")
+    if args.rewrites:
+        rewrites = rewrite_report(docs, params)
+        results["rewrites"] = rewrites
+        print(f"rewrite set ({rewrites['articles']} articles: originals and their cut, reordered rewrites):")
+        print(_table(rewrites["orders"], list(rewrites["orders"][0])))
     if args.sweep:
         thresholds = [round(0.12 + 0.02 * i, 2) for i in range(17)]
         rows = sweep(docs, params, thresholds)
@@ -614,14 +734,28 @@ def main(argv: list[str] | None = None) -> None:
     )
     ap.add_argument("--cost", action="store_true", help="time the tier on ECB+ articles")
     ap.add_argument(
+        "--rewrites", action="store_true", help="the rewrite set made from ECB+ (originals and cut rewrites)"
+    )
+    ap.add_argument(
         "--memory", type=int, default=0, metavar="N", help="bytes an article at N synthetic articles"
     )
     ap.add_argument("--orders", type=int, default=2, help="shuffled orders to check (0: none)")
+    ap.add_argument(
+        "--shuffles",
+        type=int,
+        default=len(SHUFFLE_SEEDS),
+        choices=range(len(SHUFFLE_SEEDS) + 1),
+        help="shuffled orders dedup index runs on, besides the file's (seeds 0, 1, 2)",
+    )
     ap.add_argument("--json", type=Path, default=None, help="append the figures as JSON")
     args = ap.parse_args(argv)
     params = StoryParams() if args.threshold is None else StoryParams(threshold=args.threshold)
     results: dict[str, Any] = {"params": params.to_dict(), "time": time.time()}
     seeds = seeds_report(params)
+    seed_docs, _ = load_seeds()
+    seeds["verified_pair_recall"] = verified_pair_recall(
+        seed_docs, params, stream_stories(seed_docs, params)[0]
+    )["recall"]
     results["seeds"] = seeds
     print(f"seeds: {seeds['stories']} ({'exact' if seeds['exact'] else 'WRONG'})")
     if args.data.exists():

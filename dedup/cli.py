@@ -415,10 +415,7 @@ def explain(first: str, second: str, db: str) -> None:
     if e.story is not None:
         s = e.story
         gap = "unknown" if s.date_gap_days is None else f"{s.date_gap_days} days"
-        click.echo(
-            f"  story: {'same story' if e.story_verdict else 'not the same story'} "
-            f"(score {s.score:.3f}, threshold {sp.threshold}; date gap {gap})"
-        )
+        click.echo(f"  story: {e.story_rule} (date gap {gap})")
         if s.shared_terms:
             click.echo(f"  shared terms: {', '.join(s.shared_terms)}")
         for quote in s.shared_quotes:

@@ -157,6 +157,8 @@ class Index:
     def end_run(self, counts: dict[str, Any], status: str = "completed") -> None:
         if self._run is None:
             return
+        with self._batch():
+            self.settle_stories()
         allowed = {"read", "skipped", "new", "exact", "near", "story", "unchanged", "removed", "seconds"}
         fields = {k: v for k, v in counts.items() if k in allowed}
         fields["clusters"] = len(self.clusters)
@@ -222,6 +224,7 @@ class Index:
                 with self._batch():
                     for item in chunk:
                         results.append(item if isinstance(item, Skipped) else self._guarded(item))
+                    self.settle_stories()
                 yield from results
         finally:
             close = getattr(prepared, "close", None)
@@ -288,7 +291,7 @@ class Index:
                     cluster, merges = state.clusters.new(text), []
                     status = "new"
             links, stories = self._story(p, text, [c for c, _ in verified])
-            if status == "new" and len(state.stories.members(state.stories.label[text])) > 1:
+            if status == "new" and state.stories.size(state.stories.label[text]) > 1:
                 status = "story"  # in a story with others once it was cut, not merely linked
             self._insert_article(p, text, cluster, state.stories.label[text], status)
             matches = self._record_matches(aid, text, verified) + links
@@ -334,6 +337,13 @@ class Index:
             self.store.record_story_links(rows)
         out.sort(key=lambda m: (-(m.score or 0.0), m.id))
         return tuple(out[: lookup.MAX_MATCHES]), touched
+
+    def settle_stories(self) -> None:
+        """Cut the large stories that wait for their cut (docs/stories.md, *Amortised
+        cuts*) and store what moved: done after each batch of :meth:`add_many` and at
+        :meth:`end_run`; after it the stories are those of the set of articles."""
+        for sid in sorted(self._apply_story_changes(self.stories.flush())):
+            self._restory(sid)
 
     def _apply_story_changes(self, changed: Changes, skip: int | None = None) -> set[int]:
         """Write the new story ids of texts that moved; return every story id involved."""

@@ -15,6 +15,7 @@ from dedup.errors import UnknownArticle
 from dedup.params import Params
 from dedup.store import Store, queries
 from dedup.stories import StoryEvidence, StoryParams, compare, same_story
+from dedup.stories.compare import MIN_KEY_TERMS
 from dedup.stories.features import decode_features
 
 
@@ -34,6 +35,7 @@ class Explanation:
     passages: tuple[str, ...]
     story: StoryEvidence | None = None  # the story tier's comparison
     story_verdict: bool = False
+    story_rule: str = ""  # the rule that decided the pair's verdict, and how the stories took it
 
 
 def explain(
@@ -53,9 +55,11 @@ def explain(
     story = None
     if ra[6] and rb[6]:
         story = compare(decode_features(ra[6]), decode_features(rb[6]), story_params)
+    verdict = story is not None and same_story(story, story_params)
     return Explanation(
         story=story,
-        story_verdict=story is not None and same_story(story, story_params),
+        story_verdict=verdict,
+        story_rule="" if story is None else story_rule(story, story_params, ra[2] == rb[2]),
         a=a,
         b=b,
         same_text=ra[0] == rb[0],
@@ -69,6 +73,49 @@ def explain(
         recorded=recorded,
         passages=shared_passages(ra[3], set_b, params.shingle_size, max_passages),
     )
+
+
+def story_rule(evidence: StoryEvidence, params: StoryParams, together: bool) -> str:
+    """The rule of :func:`~dedup.stories.same_story` that decided the pair, with the
+    figures it read, then what the stories made of it: every verdict names its own test,
+    so none contradicts the score and threshold it prints."""
+    s, gap = evidence.score, evidence.date_gap_days
+    if gap is not None and gap > params.window_days:
+        rule = f"not linked: published {gap} days apart, more than window_days {params.window_days}"
+    elif evidence.shared_key_terms < MIN_KEY_TERMS:
+        rule = (
+            f"not linked: {evidence.shared_key_terms} of the {params.key_terms} heaviest terms "
+            f"in common, {MIN_KEY_TERMS} needed (score {s:.3f}, threshold {params.threshold})"
+        )
+    elif s >= params.threshold:
+        rule = f"linked: score {s:.3f} >= threshold {params.threshold}"
+    elif evidence.shared_quote_grams >= params.quote_min_shared and s >= params.quote_threshold:
+        rule = (
+            f"linked: {evidence.shared_quote_grams} shared quote {params.quote_words}-grams >= "
+            f"{params.quote_min_shared} and score {s:.3f} >= quote_threshold {params.quote_threshold}"
+        )
+    else:
+        rule = f"not linked: score {s:.3f} < threshold {params.threshold}"
+        if evidence.shared_quote_grams:
+            rule += (
+                f" ({evidence.shared_quote_grams} shared quote {params.quote_words}-grams, "
+                f"{params.quote_min_shared} needed at score >= {params.quote_threshold})"
+            )
+    linked = rule.startswith("linked")
+    if linked and together:
+        outcome = "same story"
+    elif linked:
+        outcome = (
+            "different stories: the pair is linkable, but the stories were parted by the time "
+            f"window of their group ({params.window_days} days), by the cut where the links "
+            f"thin out (split_ncut {params.split_ncut}), or the pair is not among the "
+            f"{params.max_links} strongest of either article"
+        )
+    elif together:
+        outcome = "same story, through other articles' links"
+    else:
+        outcome = "different stories"
+    return f"{rule}; {outcome}"
 
 
 def shared_passages(body: str, other: np.ndarray, size: int, limit: int) -> tuple[str, ...]:

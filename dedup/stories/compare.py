@@ -109,19 +109,16 @@ def compare(a: StoryFeatures, b: StoryFeatures, params: StoryParams) -> StoryEvi
     return _evidence(a, b, products, min(1.0, math.fsum(p for p, _ in products)), params)
 
 
-def link(
+def verdict(
     a: StoryFeatures, b: StoryFeatures, params: StoryParams, va: dict[str, float] | None = None
-) -> StoryEvidence | None:
-    """``compare(a, b, params)`` when :func:`same_story` holds for it, else ``None``.
-
-    The same verdict, without building the evidence of the pairs that fail (most
-    candidates): the date gap and the cosine come first. ``va`` is ``a.vector()``, for a
-    caller that checks one article against many.
-    """
+) -> float | None:
+    """The score of ``compare(a, b, params)`` when :func:`same_story` holds for it, else
+    ``None``: the same verdict without building the evidence (the date gap and the cosine
+    come first). ``va`` is ``a.vector()``, for a caller that checks one article against
+    many."""
     if a.day is not None and b.day is not None and abs(a.day - b.day) > params.window_days:
         return None
-    products = _products(a.vector() if va is None else va, b)
-    score = min(1.0, math.fsum(p for p, _ in products))
+    score = min(1.0, math.fsum(p for p, _ in _products(a.vector() if va is None else va, b)))
     if score < params.threshold and (
         score < params.quote_threshold
         or not (a.quote_grams and b.quote_grams)
@@ -131,7 +128,20 @@ def link(
     k = params.key_terms
     if len(set(a.terms[:k]).intersection(b.terms[:k])) < MIN_KEY_TERMS:
         return None
-    evidence = _evidence(a, b, products, score, params)
+    return score
+
+
+def link(
+    a: StoryFeatures, b: StoryFeatures, params: StoryParams, va: dict[str, float] | None = None
+) -> StoryEvidence | None:
+    """``compare(a, b, params)`` when :func:`same_story` holds for it, else ``None``.
+
+    The same verdict, without building the evidence of the pairs that fail (most
+    candidates): see :func:`verdict`.
+    """
+    if verdict(a, b, params, va) is None:
+        return None
+    evidence = compare(a, b, params)
     return evidence if same_story(evidence, params) else None
 
 

@@ -22,6 +22,7 @@ import unicodedata
 from array import array
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
 from typing import Any
@@ -253,14 +254,16 @@ def grams_among(passage: str, hashes: frozenset[int], params: StoryParams) -> li
     ``hashes`` come from :func:`gram_hashes`, so only salient n-grams can be in it (a
     common one only by a 32-bit collision): no rarity look-up is needed to find them.
     """
+    return [text for h, text in _all_grams(passage, params.quote_words) if h in hashes]
+
+
+@lru_cache(maxsize=4096)
+def _all_grams(passage: str, n: int) -> tuple[tuple[int, str], ...]:
+    """(hash, text) of every word n-gram of a passage; remembered, because the passages
+    of an article of a big story are read again for each of its links' evidence."""
     words = _WORD.findall(passage)
-    n = params.quote_words
-    out = []
-    for i in range(len(words) - n + 1):
-        text = " ".join(words[i : i + n])
-        if xxhash.xxh32_intdigest(text.encode("utf-8", "surrogatepass")) in hashes:
-            out.append(text)
-    return out
+    grams = (" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
+    return tuple((xxhash.xxh32_intdigest(t.encode("utf-8", "surrogatepass")), t) for t in grams)
 
 
 def _quotes(body: str, params: StoryParams) -> tuple[tuple[str, ...], bytes]:

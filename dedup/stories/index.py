@@ -13,6 +13,9 @@ news), so buckets stay small; what still grows with the index is the bucket of a
 many stories share (an agency's name and a headline verb). A stream keeps the cost of an
 article constant by expiring what fell out of the time window (:meth:`StoryIndex.expire`):
 a dated article can't be the same story as one published more than ``window_days`` apart.
+Expired articles move to an archive that only the articles that may still be their story
+ask (undated ones, and those dated within the window of the expired days), so expiry
+bounds the cost of an in-order stream without making the candidates depend on the order.
 """
 
 from __future__ import annotations
@@ -50,8 +53,10 @@ class StoryIndex:
     def __init__(self, params: StoryParams) -> None:
         self.params = params
         self._table = KeyIndex()
+        self._archive = KeyIndex()  # expired articles: asked by undated and late ones only
         self._keys: dict[int, bytes] = {}
-        self._days: dict[int, int] = {}
+        self._days: dict[int, int] = {}  # live dated articles
+        self._archived: set[int] = set()
         self._last: tuple[StoryFeatures, list[int]] | None = None
 
     def _keys_of(self, feats: StoryFeatures) -> list[int]:
@@ -66,6 +71,10 @@ class StoryIndex:
     def __contains__(self, key: object) -> bool:
         return key in self._keys
 
+    def is_live(self, key: int) -> bool:
+        """Held and not expired (a candidate for every article, not only late ones)."""
+        return key in self._keys and key not in self._archived
+
     def candidates(self, feats: StoryFeatures) -> list[int]:
         """Keys of the indexed articles that share an index key with ``feats``, sorted.
 
@@ -75,9 +84,16 @@ class StoryIndex:
         found: list[int] = self.candidate_array(feats).tolist()
         return found
 
-    def candidate_array(self, feats: StoryFeatures) -> npt.NDArray[np.uint32]:
-        """:meth:`candidates` as a sorted array (for callers that go on with arrays)."""
-        return self._table.query_sorted(self._keys_of(feats))
+    def candidate_array(self, feats: StoryFeatures, archive: bool = True) -> npt.NDArray[np.uint32]:
+        """:meth:`candidates` as a sorted array (for callers that go on with arrays); with
+        ``archive`` false, the expired articles are left out (a caller that knows none of
+        them can be the story of ``feats``: a dated article within the window of no
+        expired day)."""
+        keys = self._keys_of(feats)
+        live = self._table.query_sorted(keys)
+        if not archive or not self._archived:
+            return live
+        return np.union1d(live, self._archive.query_sorted(keys)).astype(np.uint32)
 
     def add(self, key: int, feats: StoryFeatures) -> None:
         """File an article; adding a key already held replaces its entry."""
@@ -93,14 +109,19 @@ class StoryIndex:
         """Remove the dated articles published before ``before_day`` (a proleptic ordinal,
         e.g. the newest day seen minus ``window_days``); returns their keys.
 
-        No dated article arriving later can be the same story as these. Undated articles
-        stay: content alone may still match them. Expiry trades order independence for a
-        bounded index: clusters stay independent of the arrival order of articles that
-        arrive within the window of each other.
+        No article dated on or after ``before_day + window_days`` can be the same story as
+        these: such articles leave them out (``candidate_array(..., archive=False)``).
+        They move to the archive, which undated articles and articles dated earlier still
+        ask, so the candidates of every pair, and with them the stories, stay a function
+        of the set of articles, whatever the order they came in. Undated articles stay live.
         """
         gone = sorted(k for k, day in self._days.items() if day < before_day)
         for key in gone:
-            self.remove(key)
+            keys = memoryview(self._keys[key]).cast("I").tolist()
+            self._table.remove(key, keys)
+            self._archive.insert(key, keys)
+            self._archived.add(key)
+            del self._days[key]
         return gone
 
     def remove(self, key: int) -> None:
@@ -109,4 +130,8 @@ class StoryIndex:
         if packed is None:
             raise UnknownArticle(f"story index holds no article with key {key!r}")
         self._days.pop(key, None)
-        self._table.remove(key, memoryview(packed).cast("I").tolist())
+        if key in self._archived:
+            self._archived.discard(key)
+            self._archive.remove(key, memoryview(packed).cast("I").tolist())
+        else:
+            self._table.remove(key, memoryview(packed).cast("I").tolist())

@@ -102,6 +102,12 @@ class StoryParams(ParamSet):
         "in the cut, a link counts at most this score: past it two texts share their wording "
         "(copies, near copies), which says no more about the story than a rewrite does",
     )
+    max_links: int = _sketch(
+        16,
+        "links an article keeps: its strongest accepted pairs (a pair is a link when it is "
+        "among the strongest of either article); bounds what a story of thousands costs, and "
+        "the links an index stores (so it is fixed when the index is created)",
+    )
     window_days: int = _decision(
         30,
         "two dated articles further apart than this many days are never one story, "
@@ -135,7 +141,7 @@ class StoryParams(ParamSet):
                 None,
                 ">= 0",
             ),
-            (("max_terms", "quote_words", "quote_max_words"), 1.0, None, ">= 1"),
+            (("max_terms", "quote_words", "quote_max_words", "max_links"), 1.0, None, ">= 1"),
             (("split_ncut",), 0.0, 1.0, "in [0, 1]"),
         )
         for names, low, high, wanted in ranges:

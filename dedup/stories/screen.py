@@ -49,6 +49,7 @@ class TermScreen:
         self._hashes = np.zeros((1024, width), dtype=np.uint32)
         self._weights = np.zeros((1024, width), dtype=np.float32)
         self._quoted = np.zeros(1024, dtype=np.bool_)  # the row's article holds quote n-grams
+        self._bar = np.zeros(1024, dtype=np.float32)  # score a new link of the row must reach
         self._slot_hash = np.zeros(_SLOT_MASK + 1, dtype=np.uint32)
         self._slot_weight = np.zeros(_SLOT_MASK + 1, dtype=np.float32)
         self._last: tuple[StoryFeatures, npt.NDArray[np.uint32]] | None = None
@@ -65,6 +66,7 @@ class TermScreen:
                 self._hashes.resize((grown, self.width), refcheck=False)
                 self._weights.resize((grown, self.width), refcheck=False)
                 self._quoted.resize(grown, refcheck=False)
+                self._bar.resize(grown, refcheck=False)
             self._rows[key] = row
             if 0 <= key < _MAX_DIRECT:
                 if key >= self._row_of.size:
@@ -78,6 +80,13 @@ class TermScreen:
         self._weights[row, :n] = np.frombuffer(feats.weights, dtype=np.float32)[:n]
         self._weights[row, n:] = 0.0
         self._quoted[row] = bool(feats.quote_grams)
+        self._bar[row] = 0.0
+
+    def set_bar(self, key: int, bar: float) -> None:
+        """The score a new pair of ``key`` must reach to become one of its links."""
+        row = self._rows.get(key)
+        if row is not None:
+            self._bar[row] = bar
 
     def remove(self, key: int) -> None:
         row = self._rows.pop(key, None)
@@ -103,6 +112,40 @@ class TermScreen:
         self._last = (feats, hashes)
         return hashes
 
+    def scores(
+        self, feats: StoryFeatures, candidates: Sequence[int] | npt.NDArray[np.uint32]
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float32], npt.NDArray[np.bool_]]:
+        """For each candidate: a bound its cosine with ``feats`` can't exceed (``inf`` when
+        unknown: a candidate the screen does not hold, or two terms of ``feats`` sharing
+        the low bits of their hashes), its bar (:meth:`set_bar`; 0 when not held) and
+        whether it holds quote n-grams (true when not held)."""
+        n = len(candidates)
+        bound = np.full(n, np.inf)
+        bars = np.zeros(n, dtype=np.float32)
+        quoted = np.ones(n, dtype=np.bool_)
+        if n < _MIN_BATCH:
+            return bound, bars, quoted
+        hashes = self._hashes_of(feats)
+        slots = (hashes & _SLOT_MASK).astype(np.intp)
+        if np.unique(slots).size != slots.size:
+            return bound, bars, quoted
+        # A direct-address table of the article's terms: slot -> (hash, weight).
+        self._slot_hash[slots] = hashes
+        self._slot_weight[slots] = np.frombuffer(feats.weights, dtype=np.float32)[: slots.size]
+        try:
+            rows = self._rows_of(candidates)
+            held = rows >= 0
+            theirs = self._hashes[rows[held]]
+            at = (theirs & _SLOT_MASK).astype(np.intp)
+            mine = np.where(self._slot_hash[at] == theirs, self._slot_weight[at], 0.0)
+            bound[held] = (mine * self._weights[rows[held]]).sum(axis=1, dtype=np.float64) + _MARGIN
+        finally:
+            self._slot_hash[slots] = 0
+            self._slot_weight[slots] = 0.0
+        bars[held] = self._bar[rows[held]]
+        quoted[held] = self._quoted[rows[held]]
+        return bound, bars, quoted
+
     def screen(
         self,
         feats: StoryFeatures,
@@ -118,32 +161,12 @@ class TermScreen:
         ``feats`` share the low bits of their hashes (then a shared term could be read at
         the wrong weight); their cosine is unknown, so not surely below.
         """
-        if len(candidates) < _MIN_BATCH:
-            return [(int(c), False) for c in candidates]
-        hashes = self._hashes_of(feats)
-        slots = (hashes & _SLOT_MASK).astype(np.intp)
-        if np.unique(slots).size != slots.size:
-            return [(int(c), False) for c in candidates]
-        # A direct-address table of the article's terms: slot -> (hash, weight).
-        self._slot_hash[slots] = hashes
-        self._slot_weight[slots] = np.frombuffer(feats.weights, dtype=np.float32)[: slots.size]
-        try:
-            rows = self._rows_of(candidates)
-            held = rows >= 0
-            theirs = self._hashes[rows[held]]
-            at = (theirs & _SLOT_MASK).astype(np.intp)
-            mine = np.where(self._slot_hash[at] == theirs, self._slot_weight[at], 0.0)
-            scores = (mine * self._weights[rows[held]]).sum(axis=1, dtype=np.float64)
-        finally:
-            self._slot_hash[slots] = 0
-            self._slot_weight[slots] = 0.0
-        passes = np.ones(len(candidates), dtype=np.bool_)
-        below = np.zeros(len(candidates), dtype=np.bool_)
-        below[held] = scores < floor - _MARGIN
+        keys = np.asarray(candidates, dtype=np.int64)
+        bound, _, quoted = self.scores(feats, candidates)
+        below = bound < floor
         if quoted_floor is None or not feats.quote_grams:
-            passes[held] = ~below[held]
+            passes = ~below
         else:
-            floors = np.where(self._quoted[rows[held]], quoted_floor, floor)
-            passes[held] = scores >= floors - _MARGIN
+            passes = bound >= np.where(quoted, quoted_floor, floor)
         kept = np.flatnonzero(passes)
-        return list(zip(np.asarray(candidates)[kept].tolist(), below[kept].tolist(), strict=True))
+        return list(zip(keys[kept].tolist(), below[kept].tolist(), strict=True))

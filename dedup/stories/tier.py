@@ -9,18 +9,23 @@ texts changed story, so the store can be updated for those only.
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import heapq
 from collections.abc import Iterable, Mapping
 
-from dedup.clusters import Clusters
+import numpy as np
+
+from dedup.errors import UnknownArticle
 from dedup.stories import (
     StoryClusters,
     StoryEvidence,
     StoryFeatures,
     StoryIndex,
     StoryParams,
-    link,
+    compare,
 )
+from dedup.stories.compare import verdict
 from dedup.stories.screen import TermScreen
 
 Changes = dict[int, tuple[int | None, int]]  # text -> (story id before, story id now)
@@ -34,7 +39,11 @@ the texts more than ``window_days`` older than it."""
 
 
 class StoryTier:
-    """Story state of an index: features, candidate index, links and story labels."""
+    """Story state of an index: features, candidate index, links and story labels.
+
+    The links live in one graph, :class:`~dedup.stories.StoryClusters`: it holds the
+    linked groups (components), their links and the stories cut from them.
+    """
 
     def __init__(self, params: StoryParams) -> None:
         self.params = params
@@ -43,30 +52,37 @@ class StoryTier:
         self._screen = TermScreen(params.max_terms)
         self._latest: list[int] = []  # the EXPIRY_QUORUM latest publication days seen
         self._horizon: int | None = None
-        self._edges: list[tuple[int, int, float]] = []
-        self._rebuild_clusters()
+        self._clusters = StoryClusters(params)
         self.label: dict[int, int] = {}  # text -> story id (its oldest text)
-        self._forgotten: set[int] = set()  # expired texts, nodes of the link graph still
-        self._dropped: set[int] = set()  # expired texts whose component went; edges to filter
+        self._texts: dict[int, set[int]] = {}  # story id -> its texts
+        # Retention (dedup.retention): expired texts stay nodes of the link graph, without
+        # features, until their whole linked group has expired, so that the stories of the
+        # others are cut as before; they get no label and no new link.
+        self._forgotten: set[int] = set()
         self._alias: dict[int, int] = {}  # story as computed -> its stored id (see settle)
-        self._named: dict[int, int] = {}  # and back
-
-    def _rebuild_clusters(self) -> None:
-        self._clusters = StoryClusters(self.params)
-        # Connected components of all links: a new link can reshape the stories of its
-        # whole component (the time window splits components into stories).
-        self._components = Clusters()
 
     def __len__(self) -> int:
-        return len(set(self.label.values()))
+        return len(self._texts)
 
     def members(self, story: int) -> list[int]:
-        """The live texts of a story (none when the story is gone)."""
-        try:
-            component = self._components.members(self._components.cluster(self._named.get(story, story)))
-        except KeyError:  # the text that named the story was removed
-            return []
-        return sorted(t for t in component if self.label.get(t) == story)
+        return sorted(self._texts.get(story, ()))
+
+    def size(self, story: int) -> int:
+        """Texts in a story."""
+        return len(self._texts.get(story, ()))
+
+    def _assign(self, text: int, story: int | None) -> None:
+        old = self.label.get(text)
+        if old is not None:
+            held = self._texts[old]
+            held.discard(text)
+            if not held:
+                del self._texts[old]
+        if story is None:
+            self.label.pop(text, None)
+        else:
+            self.label[text] = story
+            self._texts.setdefault(story, set()).add(text)
 
     # -- building --------------------------------------------------------------------------
 
@@ -76,26 +92,31 @@ class StoryTier:
 
     def load_link(self, a: int, b: int, score: float) -> None:
         if a in self.features and b in self.features:
-            self._link(a, b, score)
+            self._clusters.link(a, b, score)
 
     def settle(self, stored: Mapping[int, int] | None = None) -> dict[int, int]:
         """Labels of every text after loading; returns them.
 
         ``stored`` gives each text's story id as the store has it. A story whose oldest
-        text expired is named here by its oldest live text; when all of its texts have one
-        stored id, that id stays its name (an alias), so that ids don't change on reopening.
+        text expired is computed here under its oldest live text; when all of its texts
+        have one stored id, that id stays its name (an alias), so that ids don't change
+        when an index is opened again.
         """
-        computed = {t: self._clusters.story_of(t) for t in self.features}
-        self._alias, self._named = {}, {}
+        computed = self._clusters.stories()
+        self._alias = {}
         if stored:
             names: dict[int, set[int]] = {}
-            for t, raw in computed.items():
-                names.setdefault(raw, set()).add(stored.get(t, raw))
+            for text, raw in computed.items():
+                names.setdefault(raw, set()).add(stored.get(text, raw))
             for raw, ids in names.items():
-                (name,) = ids if len(ids) == 1 else (raw,)
+                name = next(iter(ids)) if len(ids) == 1 else raw
                 if name != raw:
-                    self._alias[raw], self._named[name] = name, raw
-        self.label = {t: self._alias.get(raw, raw) for t, raw in computed.items()}
+                    self._alias[raw] = name
+        self.label, self._texts = {}, {}
+        for text, raw in computed.items():
+            self._assign(text, self._alias.get(raw, raw))
+        self._clusters.take_changes()
+        self._update_bars()
         return self.label
 
     def _register(self, text: int, feats: StoryFeatures) -> None:
@@ -103,17 +124,21 @@ class StoryTier:
             self._advance(feats.day)
         self.features[text] = feats
         self._clusters.add(text, feats)
-        self._components.load(text, text)
         self._index.add(text, feats)
         self._screen.add(text, feats)
-        self.label.setdefault(text, text)
+        if text not in self.label:
+            self._assign(text, text)
 
     def _advance(self, day: int) -> None:
-        """Expire from the candidate index the dated texts no new article can join.
+        """Move to the candidate index's archive the dated texts no new article dated
+        inside the window can join.
 
         The horizon is the EXPIRY_QUORUM-th latest publication day seen, less
         ``window_days``: one article with a wrong date years ahead can't empty the index.
-        Expired texts keep their stories; they are no longer candidates.
+        Expired texts keep their stories, and stay candidates of the articles that may
+        still be their story (undated ones, and those dated before the horizon plus the
+        window): so expiry bounds the cost of a stream that arrives in order, and the
+        stories do not depend on the order.
         """
         latest = self._latest
         if len(latest) < EXPIRY_QUORUM:
@@ -127,110 +152,174 @@ class StoryTier:
         horizon = latest[0] - self.params.window_days
         if self._horizon is None or horizon > self._horizon:
             self._horizon = horizon
-            for text in self._index.expire(horizon):
-                self._screen.remove(text)
+            self._index.expire(horizon)
 
-    def _link(self, a: int, b: int, score: float) -> None:
-        self._edges.append((a, b, score))
-        self._clusters.link(a, b, score)
-        self._components.union([self._components.cluster(a), self._components.cluster(b)])
+    def _late(self, feats: StoryFeatures) -> bool:
+        """Whether ``feats`` may be the story of an expired text (so asks the archive)."""
+        if self._horizon is None:
+            return False
+        return feats.day is None or feats.day < self._horizon + self.params.window_days
 
     def find(self, feats: StoryFeatures) -> list[tuple[int, StoryEvidence]]:
-        """The indexed texts that tell the same story as ``feats``, with the evidence."""
-        links = []
+        """:meth:`accepted` with the evidence of each pair."""
+        return [
+            (other, compare(feats, self.features[other], self.params)) for other, _ in self.accepted(feats)
+        ]
+
+    def accepted(self, feats: StoryFeatures) -> list[tuple[int, float]]:
+        """The indexed texts that tell the same story as ``feats`` and may become its
+        links, with their scores.
+
+        A pair is a link when it is among the ``max_links`` strongest of either text
+        (:class:`~dedup.stories.StoryClusters`), so only those pairs are verified: the
+        candidates in the order of the screen's bound on their cosine, until
+        ``max_links`` are accepted and the next bound is below the weakest of them, and
+        any other candidate whose bound reaches its own bar (the weakest of its links,
+        once it has ``max_links``). In a story of thousands that is a few dozen pairs
+        an article, not thousands; the links, and so the stories, are those that
+        verifying every candidate would give.
+        """
         params, va, grams = self.params, feats.vector(), feats.grams()
-        floor = min(params.threshold, params.quote_threshold)
-        candidates = self._index.candidate_array(feats)
-        for other, below in self._screen.screen(feats, candidates, params.threshold, floor):
-            theirs = self.features[other]
-            # Below the threshold only shared quotes can link a pair: count them first.
-            if below and len(grams & theirs.grams()) < params.quote_min_shared:
-                continue
-            evidence = link(feats, theirs, params, va)
-            if evidence is not None:
-                links.append((other, evidence))
+        candidates = self._index.candidate_array(feats, archive=self._late(feats))
+        bound, bars, quoted = self._screen.scores(feats, candidates)
+        floor = np.where(quoted, min(params.threshold, params.quote_threshold), params.threshold)
+        if not feats.quote_grams:
+            floor[:] = params.threshold
+        possible = np.flatnonzero(bound >= floor)
+        order = possible[np.argsort(-bound[possible], kind="stable")]
+        limit = params.max_links
+        mine: list[float] = []  # exact scores accepted, strongest first (at most max_links)
+        links: list[tuple[int, float]] = []
+        others = candidates[order].tolist()
+        bounds = bound[order]
+        for j, other in enumerate(others):
+            ub = bounds[j]
+            if len(mine) >= limit and ub < mine[-1]:
+                # No later candidate can be one of this article's links (their bounds are
+                # lower still): only those that may be one of their own remain.
+                rest = np.flatnonzero(bounds[j:] >= bars[order[j:]]) + j
+                for i in rest.tolist():
+                    self._verify(feats, others[i], bounds[i], va, grams, links, mine)
+                break
+            self._verify(feats, other, ub, va, grams, links, mine)
         return links
+
+    def _verify(
+        self,
+        feats: StoryFeatures,
+        other: int,
+        bound: float,
+        va: dict[str, float],
+        grams: frozenset[int],
+        links: list[tuple[int, float]],
+        mine: list[float],
+    ) -> None:
+        """The verdict on one candidate; an accepted pair joins ``links`` and its score
+        ``mine`` (the strongest ``max_links`` of the article)."""
+        params, theirs = self.params, self.features[other]
+        # Below the threshold only shared quotes can link a pair: count them first.
+        if bound < params.threshold and len(grams & theirs.grams()) < params.quote_min_shared:
+            return
+        score = verdict(feats, theirs, params, va)
+        if score is not None:
+            links.append((other, score))
+            bisect.insort(mine, score, key=lambda x: -x)
+            del mine[params.max_links :]
 
     def add(
         self, text: int, feats: StoryFeatures, copies: Iterable[int]
     ) -> tuple[list[tuple[int, StoryEvidence]], Changes]:
         """Add a new text; link its near copies and the texts that tell the same story.
 
-        Returns the story links found (other text, evidence) and the texts whose story id
-        changed (text -> (old id or None, new id)), the new text included.
+        Returns the story links made (other text, evidence: the accepted pairs that are
+        among the strongest of either text) and the texts whose story id changed (text ->
+        (old id or None, new id)), the new text included.
         """
-        links = self.find(feats)
+        accepted = self.accepted(feats)
         self._register(text, feats)
-        self.label.pop(text)
+        self._assign(text, None)
         for other in copies:
-            self._link(text, other, COPY_LINK)
-        for other, evidence in links:
-            self._link(text, other, evidence.score)
-        return links, self._relabel(self._components.members(self._components.cluster(text)))
+            self._clusters.link(text, other, COPY_LINK)
+        links = []
+        for other, score in accepted:
+            if self._clusters.link(text, other, score):  # a link now: its evidence is kept
+                links.append((other, compare(feats, self.features[other], self.params)))
+        self._clusters.story_of(text)
+        return links, self._take_changes()
+
+    def flush(self) -> Changes:
+        """Cut the stories that wait for their cut (large ones between two cuts; see
+        :class:`~dedup.stories.StoryClusters`); returns the changed labels."""
+        self._clusters.flush()
+        return self._take_changes()
 
     def forget(self, text: int) -> bool:
-        """A text expired: no new article can link to it, and it leaves the stories held
-        here; the labels of the others stay. Returns whether its story closed (it was the
-        story's last live text).
-
-        (The link graph keeps the text as a node without features, so that the stories of
-        the others are cut as before: that part of the memory is bounded only when the
-        whole component has expired.)"""
-        feats = self.features.pop(text, None)
-        if feats is None:
+        """A text expired (retention): no new article can link to it, and it leaves the
+        stories held here; the others keep their labels. Returns whether its story closed
+        (it was the story's last live text)."""
+        if self.features.pop(text, None) is None:
             return False
-        if text in self._index:  # not when the candidate index expired it already
+        with contextlib.suppress(UnknownArticle):  # live or archived, or neither
             self._index.remove(text)
         self._screen.remove(text)
-        story = self.label.pop(text)
+        story = self.label.get(text)
+        self._assign(text, None)
         self._forgotten.add(text)
-        component = self._components.cluster(text)
-        nodes = self._components.members(component)
-        if all(t in self._forgotten for t in nodes):  # the whole component expired: drop it
+        group = self._clusters.component(text)
+        if all(t in self._forgotten for t in group):  # the whole linked group expired
+            self._forgotten.difference_update(group)
             self._clusters.drop(text)
-            self._components.drop(component)
-            self._forgotten.difference_update(nodes)
-            self._dropped.update(nodes)
-            if len(self._dropped) > max(1024, len(self._edges) >> 2):
-                self._edges = [
-                    e for e in self._edges if e[0] not in self._dropped and e[1] not in self._dropped
-                ]
-                self._dropped.clear()
-        return not self.members(story)
+        return story is not None and story not in self._texts
 
     def remove(self, text: int) -> Changes:
         """Take a text out; rebuild the stories without it. Returns the changed labels.
 
-        The clustering keeps no undo, so the links of the remaining texts are replayed:
-        linear in the index, and only run when a file changed or an article was removed.
+        The clustering keeps no undo, so the links of the remaining texts are replayed
+        (linear in the index, and only run when a file changed or an article was
+        removed), and the texts that were linked to it look for their links again (they
+        may take a pair they had dropped for it).
         """
+        near = self._clusters.neighbours(text) if text in self.features else []
         self.features.pop(text, None)
-        if text in self._index:  # not when expired
+        if text in self._index:
             self._index.remove(text)
         self._screen.remove(text)
-        self.label.pop(text, None)
-        gone = self._forgotten | self._dropped | {text}
-        self._forgotten, self._dropped = set(), set()  # the replay leaves expired texts out
-        self._edges = [e for e in self._edges if e[0] not in gone and e[1] not in gone]
-        edges = self._edges
-        self._rebuild_clusters()
-        self._edges = []
-        for t, feats in self.features.items():
-            self._clusters.add(t, feats)
-            self._components.load(t, t)
-        for a, b, score in edges:
-            self._link(a, b, score)
+        self._assign(text, None)
+        self._clusters = self._clusters.without(text, self.features)  # expired texts go too
+        self._forgotten.clear()
+        for other in near:
+            for found, score in self.accepted(self.features[other]):
+                if found != other:
+                    self._clusters.link(other, found, score)
+        self._clusters.flush()
+        self._clusters.take_changes()
+        self._update_bars()
         return self._relabel(list(self.features))
+
+    def _update_bars(self) -> None:
+        for key in self._clusters.take_bars():
+            self._screen.set_bar(key, self._clusters.bar(key))
+
+    def _take_changes(self) -> Changes:
+        self._update_bars()
+        changed = {}
+        for t, raw in self._clusters.take_changes().items():
+            if t in self._forgotten:
+                continue
+            new = self._alias.get(raw, raw)
+            old = self.label.get(t)
+            if old != new:
+                self._assign(t, new)
+                changed[t] = (old, new)
+        return changed
 
     def _relabel(self, texts: Iterable[int]) -> Changes:
         changed = {}
         for t in texts:
-            if t in self._forgotten:
-                continue
             raw = self._clusters.story_of(t)
             new = self._alias.get(raw, raw)
             old = self.label.get(t)
             if old != new:
-                self.label[t] = new
+                self._assign(t, new)
                 changed[t] = (old, new)
         return changed
