@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import time
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 from pathlib import Path
@@ -32,7 +31,7 @@ from dedup.decision import Decision, Match, Skipped, Status
 from dedup.errors import ArticleError, UnknownArticle
 from dedup.params import Params, settle, tuned
 from dedup.prepare import Hashed, Prepared, Preparer, Sketched
-from dedup.retention import DAY, QUORUM, Window
+from dedup.retention import DAY
 from dedup.state import Entry, State
 from dedup.store import Store
 from dedup.store.expiry import Pruned
@@ -115,15 +114,9 @@ class Index:
     def _load(self) -> None:
         """Rebuild the in-memory state from the store: its live texts only, once the texts
         the retention window leaves out now are marked expired."""
-        window = Window(self.params.retention_days, _float(self.store.get_config("retention_clock")))
         with self.store.transaction():
-            self.store.date_undated(time.time())  # texts stored before retention: from now
-            if window.clock is None:  # a store written before the clock was kept
-                window.observe(self.store.newest_times(QUORUM))
-            horizon = window.horizon
-            if horizon is not None:
-                self.store.expire_texts(self.store.texts_before(horizon), horizon)
-        self.state = State(self.store, self.params, self.story_params, window.clock)
+            clock = self.store.open_window(self.params.retention_days)
+        self.state = State(self.store, self.params, self.story_params, clock)
 
     @property
     def copies(self) -> CopyTier:
@@ -548,15 +541,10 @@ class Index:
 
     def _expire(self, texts: list[int]) -> None:
         """Texts leave the in-memory index (they stay in the store, marked expired)."""
-        if not texts:
-            return
-        state = self.state
-        clock = state.window.clock
-        assert clock is not None  # nothing is due before the clock runs
-        for text in texts:
-            body_hash, signature, lead = self.store.text_sketch(text)
-            state.forget(text, body_hash, np.frombuffer(signature, np.uint32), np.frombuffer(lead, np.uint32))
-        self.store.expire_texts(texts, clock)
+        clock = self.state.window.clock
+        if texts and clock is not None:  # nothing is due before the clock runs
+            self.state.forget(texts, self.store.text_sketch)
+            self.store.expire_texts(texts, clock)
 
     def expire(self, older_than_days: float) -> int:
         """Expire now the texts older than the clock less ``older_than_days`` (whatever the
@@ -584,10 +572,6 @@ class Index:
         if vacuum:
             self.store.vacuum()
         return pruned
-
-
-def _float(value: str | None) -> float | None:
-    return None if value is None else float(value)
 
 
 class _Batch:

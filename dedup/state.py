@@ -9,10 +9,10 @@ store is the truth; this is a cache of it that :class:`dedup.index.Index` keeps 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
 from dedup.article import Article, parse_published
 from dedup.canonical import Choice, Member
@@ -24,8 +24,6 @@ from dedup.store import Store
 from dedup.stories import StoryParams
 from dedup.stories.features import decode_features
 from dedup.stories.tier import COPY_LINK, StoryTier
-
-U32 = npt.NDArray[np.uint32]
 
 
 @dataclass(slots=True)
@@ -88,21 +86,23 @@ class State:
         self.next_text = store.max_text_id() + 1  # expired texts keep their ids
         self.copies.load(ids, sizes, b"".join(full), b"".join(lead))
 
-    def forget(self, text: int, body_hash: str, full: U32, lead: U32) -> None:
-        """A text expires: no new article can match it from now on (``full`` and ``lead``
-        are its signatures, ``body_hash`` its hash). Its copy group and story, if it was
-        their last live text, close: their canonicals are forgotten too."""
-        self.window.untrack(text)
-        self.copies.remove(text, full, lead)
-        self.by_hash.pop(body_hash, None)
-        for aid in self.text_articles.pop(text, []):
-            del self.articles[aid]
-        cluster = self.clusters.cluster(text)
-        if self.clusters.forget(text):
-            self.canonical.pop(cluster, None)
-        story = self.stories.label.get(text)
-        if self.stories.forget(text) and story is not None:
-            self.story_canonical.pop(story, None)
+    def forget(self, texts: list[int], sketch_of: Callable[[int], tuple[str, bytes, bytes]]) -> None:
+        """Texts expire: no new article can match them from now on (``sketch_of(text)``
+        gives a text's stored hash and signatures). A copy group or story whose last live
+        text goes closes: its canonical is forgotten too."""
+        for text in texts:
+            body_hash, full, lead = sketch_of(text)
+            self.window.untrack(text)
+            self.copies.remove(text, np.frombuffer(full, np.uint32), np.frombuffer(lead, np.uint32))
+            self.by_hash.pop(body_hash, None)
+            for aid in self.text_articles.pop(text, []):
+                del self.articles[aid]
+            cluster = self.clusters.cluster(text)
+            if self.clusters.forget(text):
+                self.canonical.pop(cluster, None)
+            story = self.stories.label.get(text)
+            if self.stories.forget(text) and story is not None:
+                self.story_canonical.pop(story, None)
 
     def rep(self, text: int) -> str:
         """The article that stands for ``text`` in matches (the first indexed with it)."""

@@ -8,8 +8,11 @@ marked ``closed``. Only :meth:`Expiry.prune` deletes, and only when asked for.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+
+from dedup.retention import QUORUM, Window
 
 _CHUNK = 500  # ids a statement at most (SQLite's variable limit is far above)
 
@@ -29,6 +32,20 @@ class Expiry:
     """Mixed into :class:`dedup.store.Store`: the statements of retention."""
 
     conn: sqlite3.Connection
+
+    def open_window(self, retention_days: float | None) -> float | None:
+        """Mark expired the texts the retention window leaves out now (it may have been
+        shortened), dating the texts of a store from before retention from now; returns
+        the clock (``None`` until it runs)."""
+        row = self.conn.execute("SELECT value FROM config WHERE key = 'retention_clock'").fetchone()
+        window = Window(retention_days, None if row is None else float(row[0]))
+        self.date_undated(time.time())
+        if window.clock is None:  # a store written before the clock was kept
+            window.observe(self.newest_times(QUORUM))
+        horizon = window.horizon
+        if horizon is not None:
+            self.expire_texts(self.texts_before(horizon), horizon)
+        return window.clock
 
     def max_text_id(self) -> int:
         """The largest text id ever given (live or expired), 0 for none."""
