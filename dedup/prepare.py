@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-import xxhash
 
+from dedup._core import PanicException
 from dedup.article import Article, parse_published
-from dedup.copies.normalise import normalise
-from dedup.copies.shingles import shingle_set, text_shingles
+from dedup.copies.shingles import shingle_text
 from dedup.copies.sketch import Sketcher
-from dedup.errors import ArticleError
+from dedup.errors import ArticleError, CoreError
 from dedup.extract import Extracted, Extractor
 from dedup.params import Params
 from dedup.stories import StoryFeatures, StoryParams, story_features
@@ -40,13 +40,26 @@ class Prepared:
     extracted: Extracted
     body_hash: str
     words: int
-    ordered: U32 | None  # shingle hashes in text order, until sketched
+    ordered: bytes | None  # shingle hashes in text order (uint32 bytes), until sketched
     shingles: U32 | None = None
     signature: U32 | None = None
     lead: U32 | None = None
     story: StoryFeatures | None = None
     story_row: str | None = None  # the features as stored (encoded where they are computed)
     seconds: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # extract .. story
+
+
+@contextmanager
+def _core_errors(article: Article) -> Iterator[None]:
+    """The compiled core's failures as a :class:`CoreError` naming the article (the core
+    raises ``CoreError`` for a panic in its work; a panic in its bindings would come as
+    PyO3's ``PanicException``, which is no ``Exception``)."""
+    try:
+        yield
+    except CoreError as e:
+        raise CoreError(f"article {article.id!r}: {e}") from e
+    except PanicException as e:
+        raise CoreError(f"article {article.id!r}: dedup's native core panicked ({e})") from e
 
 
 def _guard(article: Article, stage: Callable[..., R], *args: Any) -> R | ArticleError:
@@ -106,20 +119,19 @@ class Preparer:
         return out
 
     def _hashed(self, article: Article, extracted: Extracted, seconds: float) -> Prepared:
-        """Normalise the body, hash it and its shingles in text order."""
+        """Normalise the body, hash it and its shingles (in text order, and their set)."""
         t0 = time.perf_counter()
-        normalised = normalise(extracted.body)
-        ordered, count = text_shingles(normalised, self.params.shingle_size)
+        with _core_errors(article):
+            body_hash, count, ordered, shingles = shingle_text(extracted.body, self.params.shingle_size)
         if not count:
             raise ArticleError(f"article {article.id!r}: no words in the body after extraction")
-        body_hash = xxhash.xxh3_128_hexdigest(normalised.encode("utf-8", "surrogatepass"))
-        prepared = Prepared(article, article.content_hash, extracted, body_hash, count, ordered)
+        prepared = Prepared(article, article.content_hash, extracted, body_hash, count, ordered, shingles)
         prepared.seconds = (seconds, time.perf_counter() - t0, 0.0, 0.0)
         return prepared
 
     def sketch(self, prepared: Prepared) -> None:
-        """Fill in the shingle set, the signatures and the story features."""
-        if prepared.shingles is None:
+        """Fill in the signatures and the story features."""
+        if prepared.signature is None:
             self._signatures(prepared)
             self._features(prepared)
 
@@ -127,13 +139,11 @@ class Preparer:
         t0 = time.perf_counter()
         ordered = prepared.ordered
         assert ordered is not None
-        prepared.shingles = shingle_set(ordered)
-        t1 = time.perf_counter()
-        prepared.signature, prepared.lead = self.sketcher.sketch(ordered)
-        t2 = time.perf_counter()
+        with _core_errors(prepared.article):
+            prepared.signature, prepared.lead = self.sketcher.sketch(ordered)
         prepared.ordered = None  # not needed any more; don't ship them back from workers
         e, s, k, st = prepared.seconds
-        prepared.seconds = (e, s + t1 - t0, k + t2 - t1, st)
+        prepared.seconds = (e, s, k + time.perf_counter() - t0, st)
 
     def _features(self, prepared: Prepared) -> None:
         t0 = time.perf_counter()
