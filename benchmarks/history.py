@@ -65,7 +65,10 @@ def _version() -> str:
     try:
         return version("dedup")
     except PackageNotFoundError:
-        match = re.search(r'^version\s*=\s*"([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.MULTILINE)
+        # One place holds the version: the compiled core's crate (maturin reads it from there).
+        match = re.search(
+            r'^version\s*=\s*"([^"]+)"', (ROOT / "rust" / "Cargo.toml").read_text(), re.MULTILINE
+        )
         return match.group(1) if match else "unknown"
 
 

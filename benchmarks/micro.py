@@ -19,6 +19,7 @@ import json
 import re
 import resource
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -31,8 +32,8 @@ from datasketch import MinHash
 from benchmarks.feed import FeedGenerator
 from dedup.article import Article
 from dedup.copies.lsh import BandIndex
-from dedup.copies.normalise import normalise, normalise_reference, words
-from dedup.copies.shingles import shingle_set, text_shingles
+from dedup.copies.normalise import normalise, words
+from dedup.copies.shingles import shingle_set, shingle_text, text_shingles
 from dedup.copies.sketch import Sketcher
 from dedup.extract import Extractor
 
@@ -42,7 +43,21 @@ U64 = npt.NDArray[np.uint64]
 # -- v0: the first implementation, for ratios --------------------------------------------
 
 _V0_WORD = re.compile(r"\w+")
+_V0_SPACE = re.compile(r"\s+")
+_V0_QUOTES = str.maketrans(
+    {
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u0060\u00b4\u02bc", "'"),
+        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb\u301d\u301e", '"'),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),
+        **dict.fromkeys("\u00ad\u200b\ufeff", None),
+    }
+)
 _v0_cache: dict[str, int] = {}
+
+
+def v0_normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_V0_QUOTES)
+    return _V0_SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
 
 
 def v0_words(normalised: str) -> list[str]:
@@ -173,7 +188,7 @@ def stages(texts: list[str], rounds: int) -> list[dict[str, Any]]:
     sigs = [new_sk.sketch(h) for h in ordered]
     new_bi, old_bi = BandIndex(42, 3), V0BandIndex()
     rows: list[tuple[str, Callable[[Any], object], Callable[[Any], object], Sequence[Any]]] = [
-        ("normalise", normalise_reference, normalise, texts),
+        ("normalise", v0_normalise, normalise, texts),
         ("words", v0_words, words, norm),
         (
             "text -> shingle hashes (words + hashes)",
@@ -187,15 +202,13 @@ def stages(texts: list[str], rounds: int) -> list[dict[str, Any]]:
     ]
 
     def worker_old(text: str) -> None:
-        n = normalise_reference(text)
+        n = v0_normalise(text)
         h = v0_shingle_hashes(v0_words(n), size)
         np.unique(h)
         old_sk.sketch(h)
 
     def worker_new(text: str) -> None:
-        n = normalise(text)
-        h, _ = text_shingles(n, size)
-        shingle_set(h)
+        _, _, h, _ = shingle_text(text, size)  # normalise, hash, shingles and their set
         new_sk.sketch(h)
 
     rows.append(("worker side: normalise .. sketch", worker_old, worker_new, texts))

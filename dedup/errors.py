@@ -28,6 +28,12 @@ class ArticleError(DedupError, ValueError):
     """One article cannot be indexed (no id, no text, empty body...); the run goes on."""
 
 
+class CoreError(ArticleError):
+    """dedup's compiled core (``dedup._core``) failed on an article: a panic in the core, so
+    a bug in dedup. The message names the article and the place in the core's source;
+    please report it with the article. The article is skipped; the run goes on."""
+
+
 class SourceError(DedupError, OSError):
     """A source (file, folder, stream) cannot be read at all."""
 

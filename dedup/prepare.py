@@ -7,19 +7,19 @@ processes can run it; :class:`dedup.index.Index` applies the results one by one.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-import xxhash
 
+from dedup._core import PanicException
 from dedup.article import Article, parse_published
-from dedup.copies.normalise import normalise
-from dedup.copies.shingles import shingle_set, text_shingles
+from dedup.copies.shingles import shingle_text
 from dedup.copies.sketch import Sketcher
-from dedup.errors import ArticleError
+from dedup.errors import ArticleError, CoreError
 from dedup.extract import Extracted, Extractor
 from dedup.params import Params
 from dedup.retention import article_time
@@ -50,7 +50,8 @@ class Prepared:
 class Hashed(Prepared):
     """Enough to find an exact copy; sketched (:meth:`Preparer.sketch`) only if it is none."""
 
-    ordered: U32  # shingle hashes in text order
+    ordered: bytes  # shingle hashes in text order (uint32 bytes, as the core takes them)
+    shingles: U32  # their set (the core makes both in one pass)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,19 @@ class Sketched(Prepared):
     sketch: Sketch
     story: StoryFeatures
     story_row: str  # the features as stored (encoded where they are computed, in the worker)
+
+
+@contextmanager
+def _core_errors(article: Article) -> Iterator[None]:
+    """The compiled core's failures as a :class:`CoreError` naming the article (the core
+    raises ``CoreError`` for a panic in its work; a panic in its bindings would come as
+    PyO3's ``PanicException``, which is no ``Exception``)."""
+    try:
+        yield
+    except CoreError as e:
+        raise CoreError(f"article {article.id!r}: {e}") from e
+    except PanicException as e:
+        raise CoreError(f"article {article.id!r}: dedup's native core panicked ({e})") from e
 
 
 def _guard(article: Article, stage: Callable[..., R], *args: Any) -> R | ArticleError:
@@ -134,16 +148,16 @@ class Preparer:
         ]
 
     def _hashed(self, article: Article, extracted: Extracted, times: StageTimes) -> Hashed:
-        """Normalise the body, hash it and its shingles in text order (timed into ``times``)."""
-        with times.timed("shingle"):
-            normalised = normalise(extracted.body)
-            ordered, count = text_shingles(normalised, self.params.shingle_size)
-            if not count:
-                raise ArticleError(f"article {article.id!r}: no words in the body after extraction")
-            body_hash = xxhash.xxh3_128_hexdigest(normalised.encode("utf-8", "surrogatepass"))
+        """Normalise the body, hash it and its shingles, in text order and as a set (timed
+        into ``times``)."""
+        with times.timed("shingle"), _core_errors(article):
+            body_hash, count, ordered, shingles = shingle_text(extracted.body, self.params.shingle_size)
+        if not count:
+            raise ArticleError(f"article {article.id!r}: no words in the body after extraction")
         when = article_time(article, extracted.published)
+        content = article.content_hash
         return Hashed(
-            article, article.content_hash, extracted, body_hash, count, times, when, ordered=ordered
+            article, content, extracted, body_hash, count, times, when, ordered=ordered, shingles=shingles
         )
 
     def sketch(self, hashed: Hashed) -> Sketched:
@@ -151,11 +165,9 @@ class Preparer:
         return self._features(hashed, self._sketch(hashed))
 
     def _sketch(self, hashed: Hashed) -> Sketch:
-        with hashed.times.timed("shingle"):
-            shingles = shingle_set(hashed.ordered)
-        with hashed.times.timed("sketch"):
+        with hashed.times.timed("sketch"), _core_errors(hashed.article):
             signature, lead = self.sketcher.sketch(hashed.ordered)
-        return Sketch(shingles, signature, lead)
+        return Sketch(hashed.shingles, signature, lead)
 
     def _features(self, hashed: Hashed, sketch: Sketch) -> Sketched:
         a, x = hashed.article, hashed.extracted

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from dedup.article import parse_published
-from dedup.copies.normalise import normalise
+from dedup.copies.normalise import normalise, words
 from dedup.copies.shingles import shingle_hashes
 from dedup.copies.verify import overlap
 from dedup.params import Params
@@ -19,7 +18,6 @@ from dedup.store import Store, queries
 
 MAX_MEMBERS = 60  # members shown a story (the rest are counted)
 BODY_WORDS = 300  # words of a text shown side by side (the page stays a few MB at most)
-_WORD = re.compile(r"\w+")
 
 
 @dataclass
@@ -165,7 +163,7 @@ def tokens_by_word(body: str) -> tuple[list[str], list[int], list[str], list[int
         if len(normalised) != len(chunk):  # white space NFKC made or removed: word by word
             normalised = [normalise(w) for w in chunk]
         for k, word in enumerate(normalised, len(raw)):
-            found = _WORD.findall(word)  # what :func:`dedup.copies.normalise.words` reads
+            found = words(word)
             tokens += found
             owner += [k] * len(found)
         raw += chunk
