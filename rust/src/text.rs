@@ -154,29 +154,20 @@ fn normalise_ascii(raw: &[u8]) -> String {
 
 /// The word tokens of a text, in order: its maximal runs of word characters (`\w+`).
 pub fn words(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
     if text.is_ascii() {
-        let bytes = text.as_bytes();
-        let mut start = None;
-        for (i, &b) in bytes.iter().enumerate() {
-            let word = b.is_ascii_alphanumeric() || b == b'_';
-            match (word, start) {
-                (true, None) => start = Some(i),
-                (false, Some(s)) => {
-                    out.push(&text[s..i]);
-                    start = None;
-                }
-                _ => {}
-            }
-        }
-        if let Some(s) = start {
-            out.push(&text[s..]);
-        }
-        return out;
+        let marks = text.bytes().enumerate().map(|(i, b)| (i, b.is_ascii_alphanumeric() || b == b'_'));
+        return runs(text, marks);
     }
+    runs(text, text.char_indices().map(|(i, c)| (i, is_word(c))))
+}
+
+/// The maximal runs of ``text`` whose positions are marked true, from (offset, mark) pairs
+/// in order.
+fn runs(text: &str, marks: impl Iterator<Item = (usize, bool)>) -> Vec<&str> {
+    let mut out = Vec::new();
     let mut start = None;
-    for (i, c) in text.char_indices() {
-        match (is_word(c), start) {
+    for (i, word) in marks {
+        match (word, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
                 out.push(&text[s..i]);
