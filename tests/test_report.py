@@ -88,7 +88,16 @@ def check_page(browser: Any, page: Path) -> int:
     from selenium.common.exceptions import NoAlertPresentException
     from selenium.webdriver.common.by import By
 
+    from selenium.webdriver.support.ui import WebDriverWait
+
     browser.get(page.as_uri())
+    # get() can hand back a large page before its parse ends on a loaded machine: wait
+    # for the document and for every story the file holds (a broken page times out).
+    rendered = page.read_text(encoding="utf-8").count('<section class="story"')
+    WebDriverWait(browser, 60).until(
+        lambda b: b.execute_script("return document.readyState") == "complete"
+        and len(b.find_elements(By.CSS_SELECTOR, "section.story")) >= rendered
+    )
     stories = browser.find_elements(By.CSS_SELECTOR, "section.story")
     for story in stories[:10]:
         canonical = story.find_element(By.CSS_SELECTOR, ".canonical-id").text
