@@ -7,12 +7,18 @@ that changes length or composes, compatibility forms, combining marks, scripts w
 case, characters outside the basic plane, the empty text, texts around the lead's 64
 shingles and the sketch's old 4,096-shingle blocks, and 400 random strings. Stored
 databases hold these values (``texts.hash``, ``texts.shingle_set``, ``texts.signature``),
-so they must never change.
+so they must never change, with one exception made on purpose: the cases marked
+``tokens_version: 2`` were re-recorded with the compiled core when tokens came to keep
+combining marks in their words, to read unspaced scripts (Han, kana, Thai...) letter by
+letter, and normalisation to make Arabic and Cyrillic spelling variants one (old stores are
+migrated on open: ``dedup.store.tokens``). Exactly the inputs holding such characters were
+re-recorded; every other case still holds the Python kernels' values.
 """
 
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +30,7 @@ import xxhash
 from dedup.copies.normalise import normalise, words
 from dedup.copies.shingles import shingle_hashes, shingle_set, shingle_text, text_shingles
 from dedup.copies.sketch import Sketcher
+from tests.test_hotpath import _TYPOGRAPHY, _hangul, _unspaced
 
 _PINS = json.loads((Path(__file__).parent / "kernel_pins.json").read_text(encoding="utf-8"))
 _SEEDS = Path(__file__).parents[1] / "fixtures" / "seeds"
@@ -62,6 +69,21 @@ def test_the_pins_cover_what_they_should() -> None:
     assert any(c["shingles"] > 4096 for c in cases.values()), "longer than a sketch block"
     assert any(0 < c["shingles"] < 64 for c in cases.values()), "shorter than the lead"
     assert any(c["words"] == 0 for c in cases.values()), "no words at all"
+
+
+def _touched(text: str) -> bool:
+    """Whether the tokens of version 2 can differ from those of version 1 on ``text``."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    spellings = {"\u0451"} | {k for k in _TYPOGRAPHY if ord(k) >= 0x600}
+    return any(
+        unicodedata.category(c) in ("Mn", "Mc", "Me") or _unspaced(c) or _hangul(c) or c in spellings
+        for c in folded
+    )
+
+
+def test_only_the_inputs_the_new_tokens_touch_were_pinned_again() -> None:
+    for key, case in _PINS["cases"].items():
+        assert (case.get("tokens_version", 1) == 2) == _touched(_text(key, case)), key
 
 
 @pytest.mark.parametrize("key", sorted(_PINS["cases"]))

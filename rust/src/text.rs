@@ -13,16 +13,33 @@ use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 use crate::tables;
 
 /// One form of apostrophe, quote mark and dash; soft hyphen, zero-width space and the
-/// byte-order mark deleted. `Some(None)`: deleted; `None`: unchanged.
+/// byte-order mark deleted; the spelling variants of Cyrillic and Arabic that outlets
+/// mix made one. `Some(None)`: deleted; `None`: unchanged.
 fn typography(c: char) -> Option<Option<char>> {
     match c {
-        '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{2032}' | '\u{0060}' | '\u{00b4}'
-        | '\u{02bc}' => Some(Some('\'')),
-        '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{2033}' | '\u{00ab}' | '\u{00bb}'
-        | '\u{301d}' | '\u{301e}' => Some(Some('"')),
-        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}'
-        | '\u{fe58}' | '\u{fe63}' | '\u{ff0d}' => Some(Some('-')),
+        '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{2032}' | '\u{0060}'
+        | '\u{00b4}' | '\u{02bc}' => Some(Some('\'')),
+        '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{2033}' | '\u{00ab}'
+        | '\u{00bb}' | '\u{301d}' | '\u{301e}' => Some(Some('"')),
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' | '\u{fe58}' | '\u{fe63}' | '\u{ff0d}' => Some(Some('-')),
         '\u{00ad}' | '\u{200b}' | '\u{feff}' => Some(None),
+        _ if c < '\u{0400}' => None,
+        // Cyrillic: ё is written е as often as not.
+        '\u{0451}' => Some(Some('\u{0435}')),
+        // Arabic: tatweel (a stretching of the line) and the vowel marks and Quranic
+        // signs go; the hamza and madda forms of alef are alef, alef maksura and the
+        // Persian yeh are yeh: outlets write one word with and without them.
+        '\u{0640}'
+        | '\u{064b}'..='\u{065f}'
+        | '\u{0670}'
+        | '\u{06d6}'..='\u{06dc}'
+        | '\u{06df}'..='\u{06e4}'
+        | '\u{06e7}'
+        | '\u{06e8}'
+        | '\u{06ea}'..='\u{06ed}' => Some(None),
+        '\u{0622}' | '\u{0623}' | '\u{0625}' | '\u{0671}'..='\u{0673}' => Some(Some('\u{0627}')),
+        '\u{0649}' | '\u{06cc}' => Some(Some('\u{064a}')),
         _ => None,
     }
 }
@@ -152,32 +169,134 @@ fn normalise_ascii(raw: &[u8]) -> String {
     String::from_utf8(out).expect("ASCII is UTF-8")
 }
 
-/// The word tokens of a text, in order: its maximal runs of word characters (`\w+`).
+/// Python's `unicodedata.category(c)` is Mn, Mc or Me: a mark that belongs to the
+/// character before it (Devanagari and Thai vowel signs, Hebrew points, variation selectors).
+pub fn is_mark(c: char) -> bool {
+    let c = c as u32;
+    c >= 0x300 && in_ranges(tables::MARK, c)
+}
+
+/// A character of a script written without spaces between its words (Han, Hiragana,
+/// Katakana, Thai, Lao, Khmer, Myanmar): each such letter is a token of its own, so a
+/// shingle of them is a character n-gram.
+pub fn is_unspaced(c: char) -> bool {
+    matches!(c as u32,
+        0x0e00..=0x0eff // Thai, Lao
+        | 0x1000..=0x109f | 0xa9e0..=0xa9ff | 0xaa60..=0xaa7f // Myanmar
+        | 0x1780..=0x17ff | 0x19e0..=0x19ff // Khmer
+        | 0x3005..=0x3007 | 0x3021..=0x3029 | 0x3031..=0x3035 | 0x303b // ideographic marks
+        | 0x3040..=0x30ff | 0x31f0..=0x31ff // Hiragana, Katakana
+        | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xf900..=0xfaff | 0x20000..=0x3ffff)
+    // Han
+}
+
+/// A Hangul letter. Korean is written with spaces, so Hangul words are words; a run of
+/// more than `HANGUL_WORD` syllables is text written without them, read letter by letter.
+fn is_hangul(c: char) -> bool {
+    matches!(c as u32, 0xac00..=0xd7a3 | 0x1100..=0x11ff | 0x3130..=0x318f | 0xa960..=0xa97f | 0xd7b0..=0xd7ff)
+}
+
+/// No Korean word is longer (compound nouns run to 8 or 9 syllables).
+const HANGUL_WORD: usize = 12;
+
+/// The tokens of a normalised text, in order. A word is a maximal run of word characters
+/// (`str.isalnum()` or `_`) with the marks that follow them; a letter of a script written
+/// without spaces ([`is_unspaced`], and Hangul run together) is a token by itself, with
+/// its marks. Punctuation, symbols and white space separate tokens.
 pub fn words(text: &str) -> Vec<&str> {
     if text.is_ascii() {
-        let marks = text.bytes().enumerate().map(|(i, b)| (i, b.is_ascii_alphanumeric() || b == b'_'));
-        return runs(text, marks);
+        let marks = text
+            .bytes()
+            .enumerate()
+            .map(|(i, b)| (i, b.is_ascii_alphanumeric() || b == b'_'));
+        return runs(text, marks)
+            .into_iter()
+            .map(|(s, e)| &text[s..e])
+            .collect();
     }
-    runs(text, text.char_indices().map(|(i, c)| (i, is_word(c))))
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut run: Option<usize> = None; // where the word being read starts
+    let mut letter_end = usize::MAX; // where the last letter token ends, marks included
+    for (i, c) in text.char_indices() {
+        let end = i + c.len_utf8();
+        if is_mark(c) {
+            if run.is_none() && letter_end == i {
+                spans.last_mut().expect("a letter token was pushed").1 = end;
+                letter_end = end;
+            }
+            // Inside a word a mark is part of it; alone, it is nothing.
+            continue;
+        }
+        if is_word(c) && !is_unspaced(c) {
+            run.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = run.take() {
+            push_word(text, s, i, &mut spans);
+        }
+        if is_word(c) {
+            spans.push((i, end));
+            letter_end = end;
+        }
+    }
+    if let Some(s) = run {
+        push_word(text, s, text.len(), &mut spans);
+    }
+    spans.into_iter().map(|(s, e)| &text[s..e]).collect()
+}
+
+/// A word's span, or its letters one by one when it is a run of Hangul no word is as long as.
+fn push_word(text: &str, start: usize, end: usize, spans: &mut Vec<(usize, usize)>) {
+    let word = &text[start..end];
+    if word
+        .chars()
+        .filter(|&c| is_hangul(c))
+        .nth(HANGUL_WORD)
+        .is_none()
+    {
+        spans.push((start, end));
+        return;
+    }
+    // Hangul letters one by one (each with its marks), other runs in the word as words.
+    let letters = word.char_indices().map(|(i, c)| (start + i, c));
+    let mut other: Option<usize> = None;
+    for (i, c) in letters {
+        if is_hangul(c) {
+            if let Some(s) = other.take() {
+                spans.push((s, i));
+            }
+            spans.push((i, i + c.len_utf8()));
+        } else if is_mark(c) && other.is_none() {
+            spans
+                .last_mut()
+                .expect("a word starts with a word character")
+                .1 = i + c.len_utf8();
+        } else {
+            other.get_or_insert(i);
+        }
+    }
+    if let Some(s) = other {
+        spans.push((s, end));
+    }
 }
 
 /// The maximal runs of ``text`` whose positions are marked true, from (offset, mark) pairs
-/// in order.
-fn runs(text: &str, marks: impl Iterator<Item = (usize, bool)>) -> Vec<&str> {
+/// in order, as (start, end) byte spans.
+fn runs(text: &str, marks: impl Iterator<Item = (usize, bool)>) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = None;
     for (i, word) in marks {
         match (word, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
-                out.push(&text[s..i]);
+                out.push((s, i));
                 start = None;
             }
             _ => {}
         }
     }
     if let Some(s) = start {
-        out.push(&text[s..]);
+        out.push((s, text.len()));
     }
     out
 }
@@ -206,7 +325,14 @@ mod tests {
 
     #[test]
     fn normalise_is_idempotent_on_samples() {
-        for text in ["", " ", "\u{3000}a\u{2003}b ", "\u{1e9b}\u{323}", "\u{fb01}\u{df}", "e\u{301}"] {
+        for text in [
+            "",
+            " ",
+            "\u{3000}a\u{2003}b ",
+            "\u{1e9b}\u{323}",
+            "\u{fb01}\u{df}",
+            "e\u{301}",
+        ] {
             let once = normalise(text);
             assert_eq!(normalise(&once), once);
         }
@@ -214,9 +340,83 @@ mod tests {
 
     #[test]
     fn words_are_runs_of_word_characters() {
-        assert_eq!(words("x_y 42 3.14 don't"), ["x_y", "42", "3", "14", "don", "t"]);
-        assert_eq!(words("\u{3b5}\u{3bb} \u{4e2d}\u{6587}! \u{1f602} ok"), ["\u{3b5}\u{3bb}", "\u{4e2d}\u{6587}", "ok"]);
+        assert_eq!(
+            words("x_y 42 3.14 don't"),
+            ["x_y", "42", "3", "14", "don", "t"]
+        );
+        assert_eq!(
+            words("\u{3b5}\u{3bb} \u{1f602} ok"),
+            ["\u{3b5}\u{3bb}", "ok"]
+        );
         assert!(words("").is_empty());
         assert!(words(" ,. ").is_empty());
+    }
+
+    #[test]
+    fn unspaced_scripts_give_a_token_a_letter() {
+        // Chinese with a Latin word and a number inside; Japanese kana; Thai with its
+        // vowel and tone marks kept on their letters.
+        assert_eq!(
+            words("\u{4e2d}\u{6587}abc 42\u{5e74}"),
+            ["\u{4e2d}", "\u{6587}", "abc", "42", "\u{5e74}"]
+        );
+        assert_eq!(
+            words("\u{3072}\u{3089}\u{30ab}\u{30ca}\u{30fb}"),
+            ["\u{3072}", "\u{3089}", "\u{30ab}", "\u{30ca}"]
+        );
+        assert_eq!(
+            words("\u{0e01}\u{0e34}\u{0e19}\u{0e49}"),
+            ["\u{0e01}\u{0e34}", "\u{0e19}\u{0e49}"]
+        );
+        // A mark with nothing before it is no token.
+        assert_eq!(words(" \u{0e34}"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn marks_stay_in_their_words() {
+        // Hindi: the vowel signs and the virama are marks, not separators.
+        assert_eq!(
+            words(
+                "\u{092d}\u{093e}\u{0930}\u{0924} \u{0939}\u{093f}\u{0928}\u{094d}\u{0926}\u{0940}"
+            ),
+            [
+                "\u{092d}\u{093e}\u{0930}\u{0924}",
+                "\u{0939}\u{093f}\u{0928}\u{094d}\u{0926}\u{0940}"
+            ]
+        );
+    }
+
+    #[test]
+    fn hangul_is_read_by_words_unless_run_together() {
+        let spaced = "\u{c11c}\u{c6b8}\u{c5d0}\u{c11c} \u{d68c}\u{c758}";
+        assert_eq!(
+            words(spaced),
+            ["\u{c11c}\u{c6b8}\u{c5d0}\u{c11c}", "\u{d68c}\u{c758}"]
+        );
+        let run: String = std::iter::repeat('\u{ac00}')
+            .take(HANGUL_WORD + 1)
+            .collect();
+        let text = format!("{run}x1");
+        let tokens = words(&text);
+        assert_eq!(tokens.len(), HANGUL_WORD + 2);
+        assert_eq!(tokens.last(), Some(&"x1"));
+    }
+
+    #[test]
+    fn arabic_and_cyrillic_spellings_are_made_one() {
+        // Diacritics and tatweel go; alef with hamza is alef; alef maksura is yeh.
+        assert_eq!(
+            normalise(
+                "\u{0623}\u{064e}\u{062d}\u{0640}\u{0645}\u{064e}\u{062f} \u{0639}\u{0644}\u{0649}"
+            ),
+            "\u{0627}\u{062d}\u{0645}\u{062f} \u{0639}\u{0644}\u{064a}"
+        );
+        assert_eq!(
+            normalise("\u{0401}\u{043b}\u{043a}\u{0430} \u{0451}\u{0436}"),
+            "\u{0435}\u{043b}\u{043a}\u{0430} \u{0435}\u{0436}"
+        );
+        // Decomposed forms meet the composed ones.
+        assert_eq!(normalise("\u{0435}\u{0308}"), normalise("\u{0451}"));
+        assert_eq!(normalise("\u{0627}\u{0654}"), "\u{0627}");
     }
 }
