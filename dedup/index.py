@@ -39,6 +39,7 @@ from dedup.stories import StoryParams
 from dedup.stories.compare import evidence_json
 from dedup.stories.tier import Changes, StoryTier
 from dedup.timing import StageTimes
+from dedup.upgrade import upgrade_tokens
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -89,6 +90,7 @@ class Index:
                 params = tuned(params, tune, others=(StoryParams,))
                 story_params = tuned(story_params, tune, others=(Params,))
             store.set_params(params, story_params)
+            upgrade_tokens(store, params, story_params)
             return cls(store, params, story_params)
         except BaseException:
             store.close()

@@ -48,12 +48,13 @@ from dedup.store.schema import (
     SCHEMA_VERSION,
     TABLES,
 )
+from dedup.store.tokens import Tokens
 from dedup.stories.params import StoryParams
 
 log = logging.getLogger(__name__)
 
 
-class Store(Expiry):
+class Store(Expiry, Tokens):
     """A SQLite database holding one index. ``path=None`` keeps it in memory.
 
     ``writer=True`` (what :meth:`dedup.Index.open` asks for) takes the database's writer
@@ -151,6 +152,8 @@ class Store(Expiry):
         for name, cols in INDEXES:
             self.db[name].create_index(cols, if_not_exists=True)  # type: ignore[union-attr]
         version = self.get_config("schema_version")
+        if self.get_config("tokens") is None:
+            self.set_tokens_version(self.tokens_version())  # 1 for texts made before the key
         if version is None:
             self.set_config("schema_version", str(SCHEMA_VERSION))
         elif int(version) != SCHEMA_VERSION:
