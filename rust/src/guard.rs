@@ -51,10 +51,7 @@ mod tests {
         assert_eq!(guarded(|| 2 + 2), Ok(4));
         let err = guarded(|| -> u32 { panic!("bad shingle {}", 7) }).unwrap_err();
         assert!(err.contains("bad shingle 7"), "{err}");
-        assert!(
-            err.contains("guard.rs"),
-            "the place in the source is kept: {err}"
-        );
+        assert!(err.contains("guard.rs"), "the place in the source is kept: {err}");
     }
 
     #[test]

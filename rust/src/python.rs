@@ -13,11 +13,7 @@ fn core_error(py: Python<'_>, function: &str, message: String) -> PyErr {
     let raised = py
         .import("dedup.errors")
         .and_then(|m| m.getattr("CoreError"))
-        .and_then(|cls| {
-            cls.call1((format!(
-                "dedup's native core failed in {function}: {message}"
-            ),))
-        });
+        .and_then(|cls| cls.call1((format!("dedup's native core failed in {function}: {message}"),)));
     match raised {
         Ok(err) => PyErr::from_value(err),
         Err(e) => e,
@@ -26,15 +22,12 @@ fn core_error(py: Python<'_>, function: &str, message: String) -> PyErr {
 
 /// Run `f` without the GIL, a panic raised as `CoreError`.
 fn run<T: Send>(py: Python<'_>, function: &str, f: impl FnOnce() -> T + Send) -> PyResult<T> {
-    py.detach(|| guarded(f))
-        .map_err(|message| core_error(py, function, message))
+    py.detach(|| guarded(f)).map_err(|message| core_error(py, function, message))
 }
 
 fn check_size(size: usize) -> PyResult<usize> {
     if size == 0 {
-        return Err(PyValueError::new_err(
-            "shingle size must be at least 1, got 0",
-        ));
+        return Err(PyValueError::new_err("shingle size must be at least 1, got 0"));
     }
     Ok(size)
 }
@@ -46,10 +39,7 @@ fn u32s(raw: &[u8]) -> PyResult<Vec<u32>> {
             raw.len()
         )));
     }
-    Ok(raw
-        .chunks_exact(4)
-        .map(|c| u32::from_ne_bytes([c[0], c[1], c[2], c[3]]))
-        .collect())
+    Ok(raw.chunks_exact(4).map(|c| u32::from_ne_bytes([c[0], c[1], c[2], c[3]])).collect())
 }
 
 fn to_bytes<'py>(py: Python<'py>, values: &[u32]) -> PyResult<Bound<'py, PyBytes>> {
@@ -72,11 +62,7 @@ fn words<'a>(py: Python<'_>, text: &'a str) -> PyResult<Vec<&'a str>> {
 }
 
 #[pyfunction]
-fn shingle_hashes<'py>(
-    py: Python<'py>,
-    tokens: Vec<String>,
-    size: usize,
-) -> PyResult<Bound<'py, PyBytes>> {
+fn shingle_hashes<'py>(py: Python<'py>, tokens: Vec<String>, size: usize) -> PyResult<Bound<'py, PyBytes>> {
     let size = check_size(size)?;
     let hashes = run(py, "shingle_hashes", || {
         shingles::shingle_hashes(&shingles::word_hashes(&tokens), size)
@@ -85,18 +71,11 @@ fn shingle_hashes<'py>(
 }
 
 #[pyfunction]
-fn text_shingles<'py>(
-    py: Python<'py>,
-    normalised: &str,
-    size: usize,
-) -> PyResult<(Bound<'py, PyBytes>, usize)> {
+fn text_shingles<'py>(py: Python<'py>, normalised: &str, size: usize) -> PyResult<(Bound<'py, PyBytes>, usize)> {
     let size = check_size(size)?;
     let (hashes, count) = run(py, "text_shingles", || {
         let tokens = text::words(normalised);
-        (
-            shingles::shingle_hashes(&shingles::word_hashes(&tokens), size),
-            tokens.len(),
-        )
+        (shingles::shingle_hashes(&shingles::word_hashes(&tokens), size), tokens.len())
     })?;
     Ok((to_bytes(py, &hashes)?, count))
 }
@@ -113,12 +92,7 @@ fn shingle_text<'py>(
         let set = shingles::shingle_set(&done.ordered);
         (done, set)
     })?;
-    Ok((
-        done.body_hash,
-        done.words,
-        to_bytes(py, &done.ordered)?,
-        to_bytes(py, &set)?,
-    ))
+    Ok((done.body_hash, done.words, to_bytes(py, &done.ordered)?, to_bytes(py, &set)?))
 }
 
 #[pyfunction]
@@ -146,11 +120,7 @@ impl PySketcher {
         self.inner.num_perm()
     }
 
-    fn sketch<'py>(
-        &self,
-        py: Python<'py>,
-        hashes: &[u8],
-    ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+    fn sketch<'py>(&self, py: Python<'py>, hashes: &[u8]) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
         let values = u32s(hashes)?;
         let (full, lead) = run(py, "sketch", || self.inner.sketch(&values))?;
         Ok((to_bytes(py, &full)?, to_bytes(py, &lead)?))
@@ -161,10 +131,7 @@ impl PySketcher {
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     keep_panic_messages();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    m.add(
-        "PanicException",
-        m.py().get_type::<pyo3::panic::PanicException>(),
-    )?;
+    m.add("PanicException", m.py().get_type::<pyo3::panic::PanicException>())?;
     m.add_function(wrap_pyfunction!(normalise, m)?)?;
     m.add_function(wrap_pyfunction!(words, m)?)?;
     m.add_function(wrap_pyfunction!(shingle_hashes, m)?)?;

@@ -18,10 +18,7 @@ const MIX2: u64 = 0xC4CE_B9FE_1A85_EC53;
 
 /// xxh3-64 of each word's UTF-8 bytes, in order.
 pub fn word_hashes<S: AsRef<str>>(words: &[S]) -> Vec<u64> {
-    words
-        .iter()
-        .map(|w| xxh3_64(w.as_ref().as_bytes()))
-        .collect()
+    words.iter().map(|w| xxh3_64(w.as_ref().as_bytes())).collect()
 }
 
 /// The `size`-shingle hashes of a text's word hashes, in text order (they may repeat).
@@ -87,10 +84,7 @@ mod tests {
         // Recorded with the first Python implementation (tests/test_hotpath.py pins more).
         let tokens = words("only two");
         assert_eq!(shingle_hashes(&word_hashes(&tokens), 5), [2889667065]);
-        assert_eq!(
-            shingle_hashes(&word_hashes(&["one", "two", "three"]), 2),
-            [3017788628, 2750071965]
-        );
+        assert_eq!(shingle_hashes(&word_hashes(&["one", "two", "three"]), 2), [3017788628, 2750071965]);
     }
 
     #[test]
@@ -103,10 +97,7 @@ mod tests {
     #[test]
     fn body_hash_is_python_xxhash_hex() {
         // xxhash.xxh3_128_hexdigest(b"abc")
-        assert_eq!(
-            format!("{:032x}", xxh3_128(b"abc")),
-            "06b05ab6733a618578af5f94892f3950"
-        );
+        assert_eq!(format!("{:032x}", xxh3_128(b"abc")), "06b05ab6733a618578af5f94892f3950");
     }
 
     #[test]

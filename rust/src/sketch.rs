@@ -32,11 +32,7 @@ impl Sketcher {
                 b.len()
             ));
         }
-        Ok(Sketcher {
-            a,
-            b,
-            lead_shingles,
-        })
+        Ok(Sketcher { a, b, lead_shingles })
     }
 
     pub fn num_perm(&self) -> usize {
@@ -73,9 +69,7 @@ mod tests {
         let sk = Sketcher::new(vec![3, 5, 7], vec![1, 2, 3], 2).unwrap();
         let hashes = [10, 20, 30, 40];
         let (full, lead) = sk.sketch(&hashes);
-        let (lead2, _) = Sketcher::new(vec![3, 5, 7], vec![1, 2, 3], 9)
-            .unwrap()
-            .sketch(&hashes[..2]);
+        let (lead2, _) = Sketcher::new(vec![3, 5, 7], vec![1, 2, 3], 9).unwrap().sketch(&hashes[..2]);
         assert_eq!(lead, lead2);
         assert!(full.iter().zip(&lead).all(|(f, l)| f <= l));
     }

@@ -17,12 +17,13 @@ use crate::tables;
 /// mix made one. `Some(None)`: deleted; `None`: unchanged.
 fn typography(c: char) -> Option<Option<char>> {
     match c {
-        '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{2032}' | '\u{0060}'
-        | '\u{00b4}' | '\u{02bc}' => Some(Some('\'')),
-        '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{2033}' | '\u{00ab}'
-        | '\u{00bb}' | '\u{301d}' | '\u{301e}' => Some(Some('"')),
-        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
-        | '\u{2212}' | '\u{fe58}' | '\u{fe63}' | '\u{ff0d}' => Some(Some('-')),
+        '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{2032}' | '\u{0060}' | '\u{00b4}' | '\u{02bc}' => {
+            Some(Some('\''))
+        }
+        '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{2033}' | '\u{00ab}' | '\u{00bb}' | '\u{301d}'
+        | '\u{301e}' => Some(Some('"')),
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' | '\u{fe58}'
+        | '\u{fe63}' | '\u{ff0d}' => Some(Some('-')),
         '\u{00ad}' | '\u{200b}' | '\u{feff}' => Some(None),
         _ if c < '\u{0400}' => None,
         // Cyrillic: ё is written е as often as not.
@@ -209,10 +210,7 @@ pub fn words(text: &str) -> Vec<&str> {
             .bytes()
             .enumerate()
             .map(|(i, b)| (i, b.is_ascii_alphanumeric() || b == b'_'));
-        return runs(text, marks)
-            .into_iter()
-            .map(|(s, e)| &text[s..e])
-            .collect();
+        return runs(text, marks).into_iter().map(|(s, e)| &text[s..e]).collect();
     }
     let mut spans: Vec<(usize, usize)> = Vec::new();
     let mut run: Option<usize> = None; // where the word being read starts
@@ -248,12 +246,7 @@ pub fn words(text: &str) -> Vec<&str> {
 /// A word's span, or its letters one by one when it is a run of Hangul no word is as long as.
 fn push_word(text: &str, start: usize, end: usize, spans: &mut Vec<(usize, usize)>) {
     let word = &text[start..end];
-    if word
-        .chars()
-        .filter(|&c| is_hangul(c))
-        .nth(HANGUL_WORD)
-        .is_none()
-    {
+    if word.chars().filter(|&c| is_hangul(c)).nth(HANGUL_WORD).is_none() {
         spans.push((start, end));
         return;
     }
@@ -267,10 +260,7 @@ fn push_word(text: &str, start: usize, end: usize, spans: &mut Vec<(usize, usize
             }
             spans.push((i, i + c.len_utf8()));
         } else if is_mark(c) && other.is_none() {
-            spans
-                .last_mut()
-                .expect("a word starts with a word character")
-                .1 = i + c.len_utf8();
+            spans.last_mut().expect("a word starts with a word character").1 = i + c.len_utf8();
         } else {
             other.get_or_insert(i);
         }
@@ -340,14 +330,8 @@ mod tests {
 
     #[test]
     fn words_are_runs_of_word_characters() {
-        assert_eq!(
-            words("x_y 42 3.14 don't"),
-            ["x_y", "42", "3", "14", "don", "t"]
-        );
-        assert_eq!(
-            words("\u{3b5}\u{3bb} \u{1f602} ok"),
-            ["\u{3b5}\u{3bb}", "ok"]
-        );
+        assert_eq!(words("x_y 42 3.14 don't"), ["x_y", "42", "3", "14", "don", "t"]);
+        assert_eq!(words("\u{3b5}\u{3bb} \u{1f602} ok"), ["\u{3b5}\u{3bb}", "ok"]);
         assert!(words("").is_empty());
         assert!(words(" ,. ").is_empty());
     }
@@ -376,9 +360,7 @@ mod tests {
     fn marks_stay_in_their_words() {
         // Hindi: the vowel signs and the virama are marks, not separators.
         assert_eq!(
-            words(
-                "\u{092d}\u{093e}\u{0930}\u{0924} \u{0939}\u{093f}\u{0928}\u{094d}\u{0926}\u{0940}"
-            ),
+            words("\u{092d}\u{093e}\u{0930}\u{0924} \u{0939}\u{093f}\u{0928}\u{094d}\u{0926}\u{0940}"),
             [
                 "\u{092d}\u{093e}\u{0930}\u{0924}",
                 "\u{0939}\u{093f}\u{0928}\u{094d}\u{0926}\u{0940}"
@@ -389,13 +371,8 @@ mod tests {
     #[test]
     fn hangul_is_read_by_words_unless_run_together() {
         let spaced = "\u{c11c}\u{c6b8}\u{c5d0}\u{c11c} \u{d68c}\u{c758}";
-        assert_eq!(
-            words(spaced),
-            ["\u{c11c}\u{c6b8}\u{c5d0}\u{c11c}", "\u{d68c}\u{c758}"]
-        );
-        let run: String = std::iter::repeat('\u{ac00}')
-            .take(HANGUL_WORD + 1)
-            .collect();
+        assert_eq!(words(spaced), ["\u{c11c}\u{c6b8}\u{c5d0}\u{c11c}", "\u{d68c}\u{c758}"]);
+        let run: String = std::iter::repeat('\u{ac00}').take(HANGUL_WORD + 1).collect();
         let text = format!("{run}x1");
         let tokens = words(&text);
         assert_eq!(tokens.len(), HANGUL_WORD + 2);
@@ -406,9 +383,7 @@ mod tests {
     fn arabic_and_cyrillic_spellings_are_made_one() {
         // Diacritics and tatweel go; alef with hamza is alef; alef maksura is yeh.
         assert_eq!(
-            normalise(
-                "\u{0623}\u{064e}\u{062d}\u{0640}\u{0645}\u{064e}\u{062f} \u{0639}\u{0644}\u{0649}"
-            ),
+            normalise("\u{0623}\u{064e}\u{062d}\u{0640}\u{0645}\u{064e}\u{062f} \u{0639}\u{0644}\u{0649}"),
             "\u{0627}\u{062d}\u{0645}\u{062f} \u{0639}\u{0644}\u{064a}"
         );
         assert_eq!(
