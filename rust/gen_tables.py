@@ -39,12 +39,29 @@ def _chars() -> list[str]:
     return [chr(c) if not 0xD800 <= c <= 0xDFFF else "\x00" for c in range(_LAST + 1)]
 
 
+def _inert(chars: list[str]) -> list[bool]:
+    """NFKC quick-check Yes with combining class 0: a text made of such characters is NFKC."""
+    seconds = {0x1161 + i for i in range(21)} | {0x11A8 + i for i in range(27)}  # Hangul V and T jamo
+    for ch in chars:
+        parts = unicodedata.decomposition(ch).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            seconds.add(int(parts[1], 16))
+    return [
+        ch != "\x00"
+        and unicodedata.combining(ch) == 0
+        and c not in seconds
+        and unicodedata.normalize("NFKC", ch) == ch
+        for c, ch in enumerate(chars)
+    ]
+
+
 def main() -> None:
     if sys.version_info[:2] != (3, 11) or unicodedata.unidata_version != "14.0.0":
         raise SystemExit("run with CPython 3.11 (Unicode 14.0.0): the stored values were made with it")
     chars = _chars()
     word = _ranges([ch.isalnum() or ch == "_" for ch in chars])
     space = _ranges([ch.isspace() for ch in chars])
+    inert = _ranges(_inert(chars))
     mark = _ranges([unicodedata.category(ch) in ("Mn", "Mc", "Me") and ch != "\x00" for ch in chars])
     folds = [(c, ch.casefold()) for c, ch in enumerate(chars) if ch.casefold() != ch and c > 0]
     lines = [
@@ -64,6 +81,12 @@ def main() -> None:
         "/// Inclusive code point ranges of the combining marks (categories Mn, Mc and Me).",
         "pub static MARK: &[(u32, u32)] = &[",
         *(f"    (0x{a:x}, 0x{b:x})," for a, b in mark),
+        "];",
+        "",
+        "/// Inclusive code point ranges of the characters NFKC leaves alone wherever they stand:",
+        "/// unchanged alone, of combining class 0, and no second part of a canonical composition.",
+        "pub static INERT: &[(u32, u32)] = &[",
+        *(f"    (0x{a:x}, 0x{b:x})," for a, b in inert),
         "];",
         "",
         "/// Code point -> `str.casefold()` of it, for every character that case folding changes.",

@@ -173,6 +173,25 @@ def test_tokens_of_mixed_scripts_are_the_definition(text: str) -> None:
     assert words(text) == words_reference(text)
 
 
+# Text of letters NFKC leaves alone, which the core normalises in one pass, with the few
+# characters that send it down the general path (full width, ideographic space, case
+# pairs, a dotted capital I, marks, typography, Arabic letters and tatweel).
+_MOSTLY_INERT = st.text(
+    alphabet=st.sampled_from(
+        "\u4e2d\u6587\u3002\u300c\u300d\uff0c\uff21\uff41\u3000\u3042\u30ab\u0e01\uac00"
+        "\u0416\u0436\u0401\u0451\u0391\u03ac\u0130\u00df\u0627\u0623\u0640\u064e\u0301"
+        "\u2019\u201c\u2014\u00a0\u2003 aZ1`\t"
+    ),
+    max_size=60,
+)
+
+
+@given(_MOSTLY_INERT)
+@settings(max_examples=800)
+def test_the_one_pass_normalisation_equals_the_reference(text: str) -> None:
+    assert normalise(text) == normalise_reference(text)
+
+
 @given(_texts)
 @settings(max_examples=200)
 def test_text_shingles_equal_the_token_path(text: str) -> None:

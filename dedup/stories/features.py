@@ -29,10 +29,12 @@ from typing import Any
 
 import xxhash
 
+from dedup._core import mark_ranges
 from dedup.article import When
 from dedup.stories.dates import CALENDAR, dates_in_tokens, first_dates, iso_dates
 from dedup.stories.params import StoryParams
 from dedup.stories.rarity import term_and_weight
+from dedup.stories.scripts import UNSPACED, fold, han_language, language_of, run_terms
 
 # Numbers keep their decimal point ("6.1" magnitude) and lose an ordinal suffix ("13th");
 # words are runs of letters, apostrophes inside (didn't, O'Brien; a possessive 's is
@@ -43,8 +45,14 @@ from dedup.stories.rarity import term_and_weight
 # Possessive quantifiers (never given back) find the same tokens with less backtracking.
 # The sentence-start group stops at the next . ! ? or line break: the same tokens and the same
 # start flags as [^\w]*+, without rescanning a long run of punctuation from each of its marks.
+# Outside ASCII a word keeps the combining marks that follow its letters (Devanagari and
+# Thai vowel signs are marks, not separators), as the core's tokens do.
+_MARKS = "".join(
+    re.escape(chr(lo)) + ("-" + re.escape(chr(hi)) if hi > lo else "") for lo, hi in mark_ranges()
+)
+_LETTERS = rf"(?:[^\W\d_][{_MARKS}]*+)++"
 _TOKEN = re.compile(
-    r"([.!?\n][^\w.!?\n]*+)?(?:(\d++(?:[.,]\d++)*+)(?i:st|nd|rd|th)?|([^\W\d_]++(?:'[^\W\d_]++)*+))"
+    rf"([.!?\n][^\w.!?\n]*+)?(?:(\d++(?:[.,]\d++)*+)(?i:st|nd|rd|th)?|({_LETTERS}(?:'{_LETTERS})*+))"
 )
 _ASCII_TOKEN = re.compile(
     r"([.!?\n][^\w.!?\n]*+)?(?:(\d++(?:[.,]\d++)*+)(?i:st|nd|rd|th)?|([A-Za-z]++(?:'[A-Za-z]++)*+))"
@@ -161,16 +169,18 @@ def _know(word: str, cache: _Cache, params: StoryParams) -> _Known:
     word, and what its spelling says inside a sentence and at its start; per written form."""
     known = cache.get(word)
     if known is None:
-        folded = word.casefold()
-        if not folded.isascii():
-            # Accents come and go between outlets (Vendôme, Vendome): fold them.
-            folded = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
+        folded = fold(word.casefold())
         if word[0].islower():
             inside = start = _SEEN_LOWER
         else:
             capital = word[0].isupper() and not (len(word) > 1 and word.isupper())
             inside, start = (_SEEN_NAME if capital else 0), 0
-        term, weight = term_and_weight(folded, params.language, params.common_zipf)
+        language = language_of(folded, params.language)
+        term, weight = term_and_weight(folded, language, params.common_zipf)
+        lower = word.casefold()
+        if weight >= params.common_zipf and lower != folded:
+            # Unlisted once folded (an Arabic list writes its hamzas): as written, it may be.
+            weight = min(weight, term_and_weight(lower, language, params.common_zipf)[1])
         known = cache[word] = (sys.intern(term), weight, folded in CALENDAR, inside, start)
     return known
 
@@ -182,10 +192,13 @@ def _add_terms(
     seen: dict[str, list[float]],
     params: StoryParams,
     cased: bool,
+    han: str,
 ) -> list[int]:
     """Record each term's rarity weight, its largest position factor (``factor`` before
     token ``boost_until``, 1 after) and, when ``cased`` (body text, not headline case),
-    what the article's spelling says about it (``_SEEN_*`` flags).
+    what the article's spelling says about it (``_SEEN_*`` flags). A run of letters of an
+    unspaced script gives the terms :func:`dedup.stories.scripts.run_terms` cuts from it
+    (Han letters taking the ``han`` language's list).
 
     Returns the positions of the calendar words (months, weekdays), where dates may be.
     """
@@ -193,9 +206,20 @@ def _add_terms(
     number_weight = params.number_weight
     cache = _weigher(params)
     known_form = cache.get
-    get = seen.get
     for position, (start, number, word) in enumerate(tokens):
+        boost = factor if position < boost_until else 1.0
         if word:
+            if not word.isascii() and UNSPACED.search(word):
+                for piece, rarity, unspaced in run_terms(word, han, params.common_zipf):
+                    # A word of a spaced script inside the run is weighed as words are.
+                    term, weight = (
+                        (piece, rarity)
+                        if unspaced
+                        else (known_form(piece) or _know(piece, cache, params))[:2]
+                    )
+                    if weight > 0.0:
+                        _record(seen, term, weight, boost, 0)
+                continue
             term, weight, is_calendar, inside, at_start = known_form(word) or _know(word, cache, params)
             if is_calendar:
                 calendar.append(position)
@@ -206,16 +230,20 @@ def _add_terms(
             term, weight, evidence = number.replace(",", ""), number_weight, 0
         else:
             continue
-        boost = factor if position < boost_until else 1.0
-        entry = get(term)
-        if entry is None:
-            seen[term] = [weight, boost, evidence]
-        else:
-            if boost != 1.0:  # entries start at a factor of at least 1
-                entry[1] = max(entry[1], boost)
-            if evidence:
-                entry[2] = int(entry[2]) | evidence
+        _record(seen, term, weight, boost, evidence)
     return calendar
+
+
+def _record(seen: dict[str, list[float]], term: str, weight: float, boost: float, evidence: int) -> None:
+    """A term's weight, its largest position factor and the spelling evidence seen so far."""
+    entry = seen.get(term)
+    if entry is None:
+        seen[term] = [weight, boost, evidence]
+        return
+    if boost != 1.0:  # entries start at a factor of at least 1
+        entry[1] = max(entry[1], boost)
+    if evidence:
+        entry[2] = int(entry[2]) | evidence
 
 
 def _weights(seen: dict[str, list[float]], params: StoryParams) -> dict[str, float]:
@@ -312,9 +340,10 @@ def story_features(
     title_tokens = _tokens(title_text) if title_text else []
     body_tokens = _tokens(body_text)
     # Headlines capitalise every word: only the body tells names from words.
-    title_calendar = _add_terms(title_tokens, 1 << 30, 1.0 + params.title_boost, seen, params, cased=False)
+    han = han_language(title_text + body_text) if not body_text.isascii() else "zh"
+    title_calendar = _add_terms(title_tokens, 1 << 30, 1.0 + params.title_boost, seen, params, False, han)
     body_calendar = _add_terms(
-        body_tokens, params.lead_words, 1.0 + params.lead_boost, seen, params, cased=True
+        body_tokens, params.lead_words, 1.0 + params.lead_boost, seen, params, True, han
     )
     weights = _weights(seen, params)
     day = published.day if published is not None else None

@@ -8,8 +8,9 @@ is log10 of the frequency per billion words, so this is an IDF-like information 
 that gives nothing to the commonest words (the, said) and most to names unseen in the
 reference (Shoigu, Qeshm).
 
-Words are folded to a light stem first (plural, -ed, -ing), only when the stem is itself
-a common enough word, so "countries" meets "country" and names stay intact.
+Words are folded to a light stem first (English plural, -ed, -ing; a Korean particle), only
+when the stem is itself a known word, so "countries" meets "country" and names stay intact.
+Which language's list a word takes is :func:`dedup.stories.scripts.language_of`'s answer.
 """
 
 from __future__ import annotations
@@ -34,7 +35,20 @@ class RarityUnavailable(DedupError, RuntimeError):
     """The rarity model (the wordfreq package, or one of its languages) is missing."""
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=1)
+def available() -> frozenset[str]:
+    """The languages wordfreq has word lists for."""
+    try:
+        from wordfreq import available_languages
+    except ImportError as e:
+        raise RarityUnavailable(
+            "the story tier needs the 'wordfreq' package for its rarity model; "
+            "install it with: pip install wordfreq"
+        ) from e
+    return frozenset(available_languages())
+
+
+@lru_cache(maxsize=16)
 def frequencies(language: str) -> dict[str, float]:
     """wordfreq's word -> frequency table for ``language`` (loaded once a process)."""
     try:
@@ -61,8 +75,42 @@ def zipf(word: str, language: str) -> float:
     return 0.0 if not freq else math.log10(freq) + 9.0
 
 
+# Korean writes its particles onto the noun (서울시는, 요금을): the noun is the term when
+# the word is unlisted and the noun is listed. Longest first.
+_PARTICLES = tuple(
+    sorted(
+        (
+            "은",
+            "는",
+            "이",
+            "가",
+            "을",
+            "를",
+            "의",
+            "에",
+            "에서",
+            "에게",
+            "로",
+            "으로",
+            "와",
+            "과",
+            "도",
+            "만",
+            "부터",
+            "까지",
+            "보다",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+
+
 def stem(word: str, language: str) -> str:
-    """A light English stem when the result is a known word; the word itself otherwise."""
+    """A light stem when the result is a known word (English suffixes, Korean particles);
+    the word itself otherwise."""
+    if language == "ko":
+        return _noun(word, frequencies(language))
     if language != "en":
         return word
     table = frequencies(language)
@@ -73,6 +121,15 @@ def stem(word: str, language: str) -> str:
             freq = table.get(candidate)
             if freq is not None and freq >= own * _STEM_RATIO:
                 return candidate
+    return word
+
+
+def _noun(word: str, table: dict[str, float]) -> str:
+    if word in table:
+        return word
+    for particle in _PARTICLES:
+        if word.endswith(particle) and len(word) > len(particle) and word[: -len(particle)] in table:
+            return word[: -len(particle)]
     return word
 
 

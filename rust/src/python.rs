@@ -56,6 +56,13 @@ fn normalise(py: Python<'_>, text: &str) -> PyResult<String> {
     run(py, "normalise", || text::normalise(text))
 }
 
+/// The combining marks' code point ranges (categories Mn, Mc, Me of Unicode 14.0.0),
+/// for Python-side patterns that must read words as the core does.
+#[pyfunction]
+fn mark_ranges() -> Vec<(u32, u32)> {
+    crate::tables::MARK.to_vec()
+}
+
 #[pyfunction]
 fn words<'a>(py: Python<'_>, text: &'a str) -> PyResult<Vec<&'a str>> {
     run(py, "words", || text::words(text))
@@ -134,6 +141,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("PanicException", m.py().get_type::<pyo3::panic::PanicException>())?;
     m.add_function(wrap_pyfunction!(normalise, m)?)?;
     m.add_function(wrap_pyfunction!(words, m)?)?;
+    m.add_function(wrap_pyfunction!(mark_ranges, m)?)?;
     m.add_function(wrap_pyfunction!(shingle_hashes, m)?)?;
     m.add_function(wrap_pyfunction!(text_shingles, m)?)?;
     m.add_function(wrap_pyfunction!(shingle_text, m)?)?;

@@ -53,18 +53,37 @@ fn in_ranges(ranges: &[(u32, u32)], c: u32) -> bool {
     }
 }
 
-/// The basic plane's word characters as a bitmap (8 KB), built on first use.
+/// The basic plane's characters in `ranges` as a bitmap (8 KB).
+fn basic_plane(ranges: impl Iterator<Item = (u32, u32)>) -> Vec<u64> {
+    let mut bits = vec![0u64; 0x10000 / 64];
+    for (lo, hi) in ranges {
+        for c in lo..=hi.min(0xffff) {
+            bits[(c / 64) as usize] |= 1 << (c % 64);
+        }
+    }
+    bits
+}
+
+fn bit(bits: &[u64], c: u32) -> bool {
+    bits[(c / 64) as usize] >> (c % 64) & 1 == 1
+}
+
+/// The basic plane's word characters, built on first use.
 fn basic_words() -> &'static [u64] {
     static BITS: OnceLock<Vec<u64>> = OnceLock::new();
-    BITS.get_or_init(|| {
-        let mut bits = vec![0u64; 0x10000 / 64];
-        for &(lo, hi) in tables::WORD {
-            for c in lo..=hi.min(0xffff) {
-                bits[(c / 64) as usize] |= 1 << (c % 64);
-            }
-        }
-        bits
-    })
+    BITS.get_or_init(|| basic_plane(tables::WORD.iter().copied()))
+}
+
+/// The basic plane's combining marks.
+fn basic_marks() -> &'static [u64] {
+    static BITS: OnceLock<Vec<u64>> = OnceLock::new();
+    BITS.get_or_init(|| basic_plane(tables::MARK.iter().copied()))
+}
+
+/// The basic plane's characters that case folding changes.
+fn basic_folds() -> &'static [u64] {
+    static BITS: OnceLock<Vec<u64>> = OnceLock::new();
+    BITS.get_or_init(|| basic_plane(tables::CASEFOLD.iter().map(|&(c, _)| (c, c))))
 }
 
 /// Python's `c.isalnum() or c == "_"`: what `re`'s `\w` matches in a `str` pattern.
@@ -75,7 +94,7 @@ pub fn is_word(c: char) -> bool {
         return b.is_ascii_alphanumeric() || b == b'_';
     }
     if c <= 0xffff {
-        return basic_words()[(c / 64) as usize] >> (c % 64) & 1 == 1;
+        return bit(basic_words(), c);
     }
     in_ranges(tables::WORD, c)
 }
@@ -86,18 +105,21 @@ pub fn is_space(c: char) -> bool {
     if c < 0x80 {
         return matches!(c, 0x09..=0x0d | 0x1c..=0x20);
     }
-    in_ranges(tables::SPACE, c)
+    // The white space outside ASCII lies between these (tested below): most letters skip the table.
+    match c {
+        0x85 | 0xa0 => true,
+        0x1680..=0x3000 => in_ranges(tables::SPACE, c),
+        _ => false,
+    }
 }
 
-fn push_casefold(c: char, out: &mut String) {
-    if c.is_ascii() {
-        out.push(c.to_ascii_lowercase());
-        return;
+/// `str.casefold()` of one character, `None` when it folds to itself.
+fn casefold(c: char) -> Option<&'static str> {
+    let code = c as u32;
+    if code <= 0xffff && !bit(basic_folds(), code) {
+        return None;
     }
-    match tables::CASEFOLD.binary_search_by(|&(k, _)| k.cmp(&(c as u32))) {
-        Ok(i) => out.push_str(tables::CASEFOLD[i].1),
-        Err(_) => out.push(c),
-    }
+    tables::CASEFOLD.binary_search_by(|&(k, _)| k.cmp(&code)).ok().map(|i| tables::CASEFOLD[i].1)
 }
 
 fn nfkc(text: String) -> String {
@@ -107,27 +129,119 @@ fn nfkc(text: String) -> String {
     text.nfkc().collect()
 }
 
+/// The full-width forms of ASCII (U+FF01-FF5E) and the ideographic space as what they
+/// decompose to. NFKC depends on the compatibility decomposition alone, so this changes
+/// nothing in its result; but CJK text, whose commas and stops are full width, is then
+/// most often NFKC already and skips the composition pass.
+fn unwiden(text: &str) -> String {
+    text.chars()
+        .map(|c| match c as u32 {
+            0xff01..=0xff5e => char::from_u32(c as u32 - 0xfee0).expect("ASCII"),
+            0x3000 => ' ',
+            _ => c,
+        })
+        .collect()
+}
+
 /// NFKC, case-folded, quotes and dashes unified, white space collapsed to one space and
 /// stripped. Idempotent.
 pub fn normalise(text: &str) -> String {
     if text.is_ascii() {
         return normalise_ascii(text.as_bytes());
     }
-    let composed = nfkc(text.to_owned());
-    let mut folded = String::with_capacity(composed.len() + 8);
-    for c in composed.chars() {
-        push_casefold(c, &mut folded);
+    if let Some(plain) = normalise_inert(text) {
+        return plain;
     }
-    let mut plain = String::with_capacity(folded.len());
-    for c in folded.chars() {
-        match typography(c) {
-            None => plain.push(c),
-            Some(Some(r)) => plain.push(r),
-            Some(None) => {}
+    let composed = nfkc(unwiden(text));
+    let mut plain = String::with_capacity(composed.len() + 8);
+    let mut changed = false;
+    for c in composed.chars() {
+        let lower = if c.is_ascii() {
+            let l = c.to_ascii_lowercase();
+            (l != c).then_some(l)
+        } else {
+            None
+        };
+        let folded = casefold(c);
+        changed |= lower.is_some() || folded.is_some();
+        let mut push = |x: char| match typography(x) {
+            None => plain.push(x),
+            Some(r) => {
+                changed = true;
+                if let Some(r) = r {
+                    plain.push(r);
+                }
+            }
+        };
+        match (lower, folded) {
+            (Some(l), _) => push(l),
+            (None, Some(f)) => f.chars().for_each(&mut push),
+            (None, None) => push(c),
         }
     }
-    // Case folding can produce characters NFKC would compose again (e.g. U+0130).
-    collapse_spaces(&nfkc(plain))
+    // Case folding can produce characters NFKC would compose again (e.g. U+0130); text
+    // that folding and typography left as it was is NFKC already.
+    collapse_spaces(&if changed { nfkc(plain) } else { plain })
+}
+
+/// The basic plane's characters NFKC leaves alone wherever they stand.
+fn basic_inert() -> &'static [u64] {
+    static BITS: OnceLock<Vec<u64>> = OnceLock::new();
+    BITS.get_or_init(|| basic_plane(tables::INERT.iter().copied()))
+}
+
+fn is_inert(c: char) -> bool {
+    let code = c as u32;
+    c.is_ascii() || if code <= 0xffff { bit(basic_inert(), code) } else { in_ranges(tables::INERT, code) }
+}
+
+/// [`normalise`] in one pass, for the text (most of it, CJK included) whose characters and
+/// case folds are all [`is_inert`] once unwidened: NFKC leaves such text as it is, so only
+/// folding, typography and white space remain. `None` for other text.
+fn normalise_inert(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut pending = false;
+    let mut push = |c: char, out: &mut String| -> bool {
+        let c = match typography(c) {
+            None => c,
+            Some(Some(r)) => r,
+            Some(None) => return true,
+        };
+        if !is_inert(c) {
+            return false;
+        }
+        if is_space(c) {
+            pending = !out.is_empty();
+        } else {
+            if pending {
+                out.push(' ');
+                pending = false;
+            }
+            out.push(c);
+        }
+        true
+    };
+    for c in text.chars() {
+        let c = match c as u32 {
+            0xff01..=0xff5e => char::from_u32(c as u32 - 0xfee0).expect("ASCII"),
+            0x3000 => ' ',
+            _ => c,
+        };
+        let fine = if c.is_ascii() {
+            push(c.to_ascii_lowercase(), &mut out)
+        } else if !is_inert(c) {
+            false
+        } else {
+            match casefold(c) {
+                None => push(c, &mut out),
+                Some(folded) => folded.chars().all(|f| push(f, &mut out)),
+            }
+        };
+        if !fine {
+            return None;
+        }
+    }
+    Some(out)
 }
 
 fn collapse_spaces(text: &str) -> String {
@@ -174,7 +288,10 @@ fn normalise_ascii(raw: &[u8]) -> String {
 /// character before it (Devanagari and Thai vowel signs, Hebrew points, variation selectors).
 pub fn is_mark(c: char) -> bool {
     let c = c as u32;
-    c >= 0x300 && in_ranges(tables::MARK, c)
+    if c <= 0xffff {
+        return c >= 0x300 && bit(basic_marks(), c);
+    }
+    in_ranges(tables::MARK, c)
 }
 
 /// A character of a script written without spaces between its words (Han, Hiragana,
@@ -314,6 +431,13 @@ mod tests {
     }
 
     #[test]
+    fn the_space_shortcut_is_the_table() {
+        for c in (0..=0x10ffffu32).filter_map(char::from_u32) {
+            assert_eq!(is_space(c), in_ranges(tables::SPACE, c as u32), "{:x}", c as u32);
+        }
+    }
+
+    #[test]
     fn normalise_is_idempotent_on_samples() {
         for text in [
             "",
@@ -395,3 +519,4 @@ mod tests {
         assert_eq!(normalise("\u{0627}\u{0654}"), "\u{0627}");
     }
 }
+
