@@ -23,10 +23,8 @@ from dedup.params import Params
 from tests.conftest import ROOT
 
 LANGUAGES = ("zh", "ja", "ko", "th", "ar", "ru", "hi")
-RECORDS: list[dict[str, Any]] = [
-    json.loads(line)
-    for line in (ROOT / "fixtures" / "languages" / "articles.jsonl").read_text("utf-8").splitlines()
-]
+_FIXTURE = ROOT / "fixtures" / "languages" / "articles.jsonl"
+RECORDS: list[dict[str, Any]] = [json.loads(line) for line in _FIXTURE.read_text("utf-8").splitlines()]
 BY_ID = {r["id"]: r for r in RECORDS}
 
 
@@ -131,3 +129,17 @@ def test_a_new_store_records_its_tokens(tmp_path: Path) -> None:
     with Index.open(tmp_path / "new.db") as index:
         assert index.store.tokens_version() == 2
         assert index.store.get_config("tokens") == "2"
+
+
+def test_explain_shows_unspaced_passages_as_they_are_written(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from dedup.cli import cli
+
+    db = tmp_path / "lang.db"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["index", str(_FIXTURE), "--db", str(db), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["explain", "zh-a", "zh-a-copy", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "near copy" in result.output and "便民服务" in result.output  # letters run together
+    assert "便 民" not in result.output

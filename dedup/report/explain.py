@@ -17,6 +17,7 @@ from dedup.store import Store, queries
 from dedup.stories import StoryEvidence, StoryParams, compare, same_story
 from dedup.stories.compare import MIN_KEY_TERMS
 from dedup.stories.features import decode_features
+from dedup.stories.scripts import UNSPACED
 
 
 @dataclass(frozen=True)
@@ -136,8 +137,18 @@ def shared_passages(body: str, other: np.ndarray, size: int, limit: int) -> tupl
 
 
 def _clip(passage: list[str], most: int = 24) -> str:
-    """A passage of at most ``most`` words: its start and end around an ellipsis."""
+    """A passage of at most ``most`` tokens: its start and end around an ellipsis."""
     if len(passage) <= most:
-        return " ".join(passage)
+        return _joined(passage)
     half = most // 2
-    return f"{' '.join(passage[:half])} ... {' '.join(passage[-half:])} ({len(passage)} words)"
+    return f"{_joined(passage[:half])} ... {_joined(passage[-half:])} ({len(passage)} tokens)"
+
+
+def _joined(tokens: list[str]) -> str:
+    """Tokens as text: spaced, but letters of an unspaced script run together, as written."""
+    out = ""
+    for i, token in enumerate(tokens):
+        if i and not (UNSPACED.match(token) and UNSPACED.match(tokens[i - 1])):
+            out += " "
+        out += token
+    return out

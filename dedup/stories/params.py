@@ -45,7 +45,11 @@ class StoryParams(ParamSet):
         "group rewrites into stories; off, an article's story is its copy group (copy "
         "detection only: no story features are computed and no story candidates searched)",
     )
-    language: str = _sketch("en", "wordfreq language of the static rarity model (one model for all articles)")
+    language: str = _sketch(
+        "en",
+        "wordfreq language of the rarity model for words in Latin script; words in other "
+        "scripts take their script's language (Cyrillic ru, Arabic ar, Han zh or ja, ...)",
+    )
     common_zipf: float = _sketch(
         6.0,
         "a word at or above this Zipf frequency (said, people, the) carries no weight; a "
