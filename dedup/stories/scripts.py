@@ -112,7 +112,6 @@ def run_terms(run: str, han: str, common_zipf: float) -> list[Term]:
     return out
 
 
-@lru_cache(maxsize=1 << 16)
 def _segment(group: tuple[str, ...], language: str | None, common_zipf: float) -> list[Term]:
     """The terms of one run of letters of one unspaced script."""
     if language is None or language not in available():
@@ -120,7 +119,7 @@ def _segment(group: tuple[str, ...], language: str | None, common_zipf: float) -
     table = frequencies(language)
     out: list[Term] = []
     singles: list[str] = []
-    for word, size in _cut(group, table):
+    for word, size in _cut(group, _logs(language)):
         if size == 1:
             singles.append(word)
             continue
@@ -130,29 +129,45 @@ def _segment(group: tuple[str, ...], language: str | None, common_zipf: float) -
     return out + _bigrams(singles, table, common_zipf)
 
 
-def _cut(group: tuple[str, ...], table: dict[str, float]) -> list[tuple[str, int]]:
+def _cut(group: tuple[str, ...], logs: dict[str, float]) -> list[tuple[str, int]]:
     """The most probable cut of a run into listed words (a unigram model over the list's
-    frequencies, by dynamic programming over the words of up to ``_LONGEST`` letters that
-    end at each place); a letter the list lacks is a word of the least frequency. Returns
-    (word, letters in it)."""
+    frequencies, ``logs``: their logarithms, by dynamic programming over the words of up to
+    ``_LONGEST`` letters that end at each place); a letter the list lacks is a word of the
+    least frequency. Returns (word, letters in it)."""
     n = len(group)
+    text = "".join(group)
+
+    def span(a: int, b: int) -> str:
+        # One character a letter (Han and kana, nearly always): a slice of the run.
+        return text[a:b] if len(text) == n else "".join(group[a:b])
+
+    unseen = math.log(_UNSEEN)
     best = [0.0] + [-math.inf] * n
     back = [0] * (n + 1)
     for end in range(1, n + 1):
+        top, size_of_top = -math.inf, 1
         for size in range(1, min(_LONGEST, end) + 1):
-            word = "".join(group[end - size : end])
-            freq = table.get(word)
-            if freq is None and size > 1:
-                continue
-            score = best[end - size] + math.log(freq or _UNSEEN)
-            if score > best[end]:
-                best[end], back[end] = score, size
+            log = logs.get(span(end - size, end))
+            if log is None:
+                if size > 1:
+                    continue
+                log = unseen
+            score = best[end - size] + log
+            if score > top:
+                top, size_of_top = score, size
+        best[end], back[end] = top, size_of_top
     words: list[tuple[str, int]] = []
     end = n
     while end:
-        words.append(("".join(group[end - back[end] : end]), back[end]))
+        words.append((span(end - back[end], end), back[end]))
         end -= back[end]
     return words[::-1]
+
+
+@lru_cache(maxsize=16)
+def _logs(language: str) -> dict[str, float]:
+    """The natural log of each frequency of a language's list, computed once a process."""
+    return {word: math.log(freq) for word, freq in frequencies(language).items()}
 
 
 def _weight(freq: float | None, common_zipf: float) -> float:
