@@ -25,6 +25,7 @@ from dedup.stories import (
     StoryParams,
     compare,
 )
+from dedup.stories.cluster import COPY_SCORE
 from dedup.stories.compare import verdict
 from dedup.stories.screen import TermScreen
 
@@ -215,7 +216,8 @@ class StoryTier:
         mine: list[float],
     ) -> None:
         """The verdict on one candidate; an accepted pair joins ``links`` and its score
-        ``mine`` (the strongest ``max_links`` of the article)."""
+        ``mine`` (the strongest ``max_links`` of the article, copy links, which
+        :class:`~dedup.stories.StoryClusters` keeps apart from them, left out)."""
         params, theirs = self.params, self.features[other]
         # Below the threshold only shared quotes can link a pair: count them first.
         if bound < params.threshold and len(grams & theirs.grams()) < params.quote_min_shared:
@@ -223,8 +225,9 @@ class StoryTier:
         score = verdict(feats, theirs, params, va)
         if score is not None:
             links.append((other, score))
-            bisect.insort(mine, score, key=lambda x: -x)
-            del mine[params.max_links :]
+            if score < COPY_SCORE:  # a copy link is a link whatever else: it takes no place
+                bisect.insort(mine, score, key=lambda x: -x)
+                del mine[params.max_links :]
 
     def add(
         self, text: int, feats: StoryFeatures, copies: Iterable[int]
