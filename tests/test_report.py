@@ -87,7 +87,6 @@ def check_page(browser: Any, page: Path) -> int:
     members, a side by side opens with both texts, no script runs. Returns the stories."""
     from selenium.common.exceptions import NoAlertPresentException
     from selenium.webdriver.common.by import By
-
     from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get(page.as_uri())
@@ -95,8 +94,10 @@ def check_page(browser: Any, page: Path) -> int:
     # for the document and for every story the file holds (a broken page times out).
     rendered = page.read_text(encoding="utf-8").count('<section class="story"')
     WebDriverWait(browser, 60).until(
-        lambda b: b.execute_script("return document.readyState") == "complete"
-        and len(b.find_elements(By.CSS_SELECTOR, "section.story")) >= rendered
+        lambda b: (
+            b.execute_script("return document.readyState") == "complete"
+            and len(b.find_elements(By.CSS_SELECTOR, "section.story")) >= rendered
+        )
     )
     stories = browser.find_elements(By.CSS_SELECTOR, "section.story")
     for story in stories[:10]:
