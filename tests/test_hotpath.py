@@ -16,6 +16,7 @@ from dedup.copies.lsh import BandIndex
 from dedup.copies.normalise import normalise, words
 from dedup.copies.shingles import shingle_hashes, shingle_set, shingle_text, text_shingles
 from dedup.copies.sketch import Sketcher
+from dedup.keyindex import KeyIndex
 
 _WORD = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")
@@ -299,6 +300,27 @@ def test_band_index_merges_large_runs_in_place() -> None:
         assert (text in found) == (text % 3 != 1)
     sharing = index.query(keys[150, :10].tolist())  # text 151's first bands = text 1551's
     assert 1551 in sharing and 151 not in sharing  # 151 was removed
+
+
+def test_key_index_face_takes_any_iterable_and_answers_arrays() -> None:
+    """The typed face: keys from any iterable, sorted uint32 answers, a removed text back."""
+    index = KeyIndex(buffer=4, middle=8)
+    index.insert(5, iter([1, 2, 2, 3]))
+    index.insert(2**32 - 1, {3, 4})
+    index.insert_many((7, 8), [(4, 9), [9]])
+    found = index.query_sorted(k for k in (3, 9))
+    assert found.dtype == np.uint32
+    assert found.tolist() == [5, 7, 8, 2**32 - 1]
+    assert index.query({1}) == {5}
+    assert len(index) == 4
+    index.remove(5, [1, 2, 3])  # in the main run by now: filtered out, then dropped
+    assert index.query([1, 2, 3]) == {2**32 - 1}
+    index.insert(5, [10])  # back, under another key only
+    assert index.query([1, 10]) == {5}
+    index.merge()
+    assert index.entries == 6 and len(index) == 4
+    with pytest.raises(OverflowError):
+        index.insert(2**32, [1])
 
 
 def test_band_keys_fold_in_the_band_and_the_kind() -> None:
