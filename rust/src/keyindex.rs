@@ -603,10 +603,10 @@ mod tests {
 
     #[test]
     fn a_large_run_is_compact() {
-        // 100,000 texts of 84 random keys: about 4 bytes an entry
+        // 50,000 texts of 84 random keys: about 4 bytes an entry
         let mut rng = Rng(11);
         let mut index = KeyIndex::new(1 << 17, 1 << 22);
-        let texts: Vec<u32> = (1..=100_000).collect();
+        let texts: Vec<u32> = (1..=50_000).collect();
         let keys: Vec<Vec<u32>> = texts.iter().map(|_| (0..84).map(|_| rng.next() as u32).collect()).collect();
         index.insert_many(&texts, &keys);
         let per_entry = index.nbytes() as f64 / index.entries() as f64;
@@ -683,7 +683,7 @@ mod tests {
         for buffer in [1, 10, 50, 1000] {
             for middle in [1, 7, 300, 1 << 20] {
                 for id_step in [1, 3, 1 << 20] {
-                    compare(seed, buffer, middle, id_step, 3000);
+                    compare(seed, buffer, middle, id_step, 2000);
                     seed += 1;
                 }
             }
