@@ -8,10 +8,10 @@ values with the band number and which signature it came from, into 32 bits. (The
 of full and lead signatures below is exact: a text no longer than the lead has identical
 signatures, and its lead keys are skipped.)
 
-The table itself is a :class:`dedup.keyindex.KeyIndex` (sorted NumPy runs, about 4.4 bytes
-an entry once the index is large). Truncating keys to 32 bits makes a few false candidates
-(about 84 x entries / 2^32 a query: 2 at a million texts); verification drops them like
-any other.
+The table itself is a :class:`dedup.keyindex.KeyIndex` (sorted, bit-packed runs in the
+compiled core, about 4 bytes an entry once the index is large). Truncating keys to 32
+bits makes a few false candidates (about 84 x entries / 2^32 a query: 2 at a million
+texts); verification drops them like any other.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from dedup.keyindex import CHUNK, KeyIndex
+from dedup.keyindex import KeyIndex
 
 U32 = npt.NDArray[np.uint32]
 
@@ -33,17 +33,10 @@ _S32 = np.uint64(32)
 
 class BandIndex(KeyIndex):
     """The LSH table: band keys of MinHash signatures -> text ids, in a few hundred bytes
-    a text (see :class:`KeyIndex` for ``buffer``, ``middle`` and ``chunk``)."""
+    a text (see :class:`KeyIndex` for ``buffer`` and ``middle``)."""
 
-    def __init__(
-        self,
-        bands: int,
-        rows: int,
-        buffer: int = 1 << 17,
-        middle: int = 1 << 22,
-        chunk: int = CHUNK,
-    ) -> None:
-        super().__init__(buffer, middle, chunk)
+    def __init__(self, bands: int, rows: int, buffer: int = 1 << 17, middle: int = 1 << 22) -> None:
+        super().__init__(buffer, middle)
         self.bands = bands
         self.rows = rows
         salts = np.arange(1, 2 * bands + 1, dtype=np.uint64)

@@ -1,12 +1,13 @@
-//! The bindings: `dedup._core`. Every call releases the GIL for its work (`Python::detach`)
+//! The bindings: `dedup._core`. Every call releases the GIL for its work (`Python::detach`;
+//! the key index only for its merges, see `PyKeyIndex`)
 //! and runs it under `guard::guarded`, so a panic raises `dedup.errors.CoreError`.
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PySet};
 
 use crate::guard::{guarded, keep_panic_messages};
-use crate::{shingles, sketch, text};
+use crate::{keyindex, shingles, sketch, text};
 
 /// A panic's message as `dedup.errors.CoreError` (defined in Python, a `DedupError`).
 fn core_error(py: Python<'_>, function: &str, message: String) -> PyErr {
@@ -23,6 +24,12 @@ fn core_error(py: Python<'_>, function: &str, message: String) -> PyErr {
 /// Run `f` without the GIL, a panic raised as `CoreError`.
 fn run<T: Send>(py: Python<'_>, function: &str, f: impl FnOnce() -> T + Send) -> PyResult<T> {
     py.detach(|| guarded(f)).map_err(|message| core_error(py, function, message))
+}
+
+/// Run `f` holding the GIL (a call too short to be worth releasing it), a panic raised as
+/// `CoreError`.
+fn run_held<T>(py: Python<'_>, function: &str, f: impl FnOnce() -> T) -> PyResult<T> {
+    guarded(f).map_err(|message| core_error(py, function, message))
 }
 
 fn check_size(size: usize) -> PyResult<usize> {
@@ -134,6 +141,98 @@ impl PySketcher {
     }
 }
 
+/// The key index (`rust/src/keyindex.rs`); `dedup/keyindex.py` is its typed face. Merges
+/// (a full buffer, `flush`, `insert_many`, a removal that purges) run without the GIL;
+/// the short calls keep it, as releasing it would cost more than they do. After a panic
+/// the index may be half merged, so every later call raises `CoreError` too.
+#[pyclass(name = "KeyIndex", module = "dedup._core")]
+struct PyKeyIndex {
+    inner: keyindex::KeyIndex,
+    broken: bool,
+}
+
+impl PyKeyIndex {
+    fn call<T: Send>(
+        &mut self,
+        py: Python<'_>,
+        function: &str,
+        bulk: bool,
+        f: impl FnOnce(&mut keyindex::KeyIndex) -> T + Send,
+    ) -> PyResult<T> {
+        if self.broken {
+            return Err(core_error(py, function, "an earlier call failed; the key index is unusable".into()));
+        }
+        let inner = &mut self.inner;
+        let done = if bulk { py.detach(|| guarded(|| f(inner))) } else { guarded(|| f(inner)) };
+        done.map_err(|message| {
+            self.broken = true;
+            core_error(py, function, message)
+        })
+    }
+}
+
+#[pymethods]
+impl PyKeyIndex {
+    #[new]
+    #[pyo3(signature = (buffer = 1 << 17, middle = 1 << 22))]
+    fn new(buffer: usize, middle: usize) -> Self {
+        PyKeyIndex { inner: keyindex::KeyIndex::new(buffer, middle), broken: false }
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+
+    #[getter]
+    fn entries(&self) -> usize {
+        self.inner.entries()
+    }
+
+    #[getter]
+    fn nbytes(&self) -> usize {
+        self.inner.nbytes()
+    }
+
+    fn insert(&mut self, py: Python<'_>, text: u32, keys: Vec<u32>) -> PyResult<()> {
+        let bulk = self.inner.insert_is_bulk(text, keys.len());
+        self.call(py, "KeyIndex.insert", bulk, |k| k.insert(text, &keys))
+    }
+
+    fn insert_many(&mut self, py: Python<'_>, texts: Vec<u32>, keys: Vec<Vec<u32>>) -> PyResult<()> {
+        if texts.len() != keys.len() {
+            return Err(PyValueError::new_err(format!(
+                "insert_many needs one list of keys a text: {} texts, {} lists",
+                texts.len(),
+                keys.len()
+            )));
+        }
+        self.call(py, "KeyIndex.insert_many", true, |k| k.insert_many(&texts, &keys))
+    }
+
+    fn remove(&mut self, py: Python<'_>, text: u32, keys: Vec<u32>) -> PyResult<()> {
+        let bulk = self.inner.remove_is_bulk(text);
+        self.call(py, "KeyIndex.remove", bulk, |k| k.remove(text, &keys))
+    }
+
+    fn query<'py>(&mut self, py: Python<'py>, keys: Vec<u32>) -> PyResult<Bound<'py, PySet>> {
+        let found = self.call(py, "KeyIndex.query", false, |k| k.query_sorted(&keys))?;
+        PySet::new(py, found)
+    }
+
+    fn query_sorted<'py>(&mut self, py: Python<'py>, keys: Vec<u32>) -> PyResult<Bound<'py, PyBytes>> {
+        let found = self.call(py, "KeyIndex.query_sorted", false, |k| k.query_sorted(&keys))?;
+        to_bytes(py, &found)
+    }
+
+    fn flush(&mut self, py: Python<'_>) -> PyResult<()> {
+        self.call(py, "KeyIndex.flush", true, keyindex::KeyIndex::flush)
+    }
+
+    fn merge(&mut self, py: Python<'_>) -> PyResult<()> {
+        self.call(py, "KeyIndex.merge", true, keyindex::KeyIndex::merge_main)
+    }
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     keep_panic_messages();
@@ -147,5 +246,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(shingle_text, m)?)?;
     m.add_function(wrap_pyfunction!(shingle_set, m)?)?;
     m.add_class::<PySketcher>()?;
+    m.add_class::<PyKeyIndex>()?;
     Ok(())
 }
