@@ -53,37 +53,67 @@ fn in_ranges(ranges: &[(u32, u32)], c: u32) -> bool {
     }
 }
 
-/// The basic plane's characters in `ranges` as a bitmap (8 KB).
-fn basic_plane(ranges: impl Iterator<Item = (u32, u32)>) -> Vec<u64> {
-    let mut bits = vec![0u64; 0x10000 / 64];
-    for (lo, hi) in ranges {
-        for c in lo..=hi.min(0xffff) {
-            bits[(c / 64) as usize] |= 1 << (c % 64);
+// What a character of the basic plane is, as bit flags in one table (64 KB, built on first
+// use): one load answers every question the hot loops ask of it.
+const WORD: u8 = 1;
+const MARK: u8 = 2;
+const FOLDS: u8 = 4; // case folding changes it
+const INERT: u8 = 8; // NFKC leaves it alone wherever it stands
+const UNSPACED: u8 = 16;
+const PLAIN: u8 = 32; // typography leaves it alone and it is no white space
+
+fn classes() -> &'static [u8] {
+    static TABLE: OnceLock<Vec<u8>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = vec![0u8; 0x10000];
+        let mut mark = |ranges: &[(u32, u32)], flag: u8| {
+            for &(lo, hi) in ranges {
+                for c in lo..=hi.min(0xffff) {
+                    table[c as usize] |= flag;
+                }
+            }
+        };
+        mark(tables::WORD, WORD);
+        mark(tables::MARK, MARK);
+        mark(tables::INERT, INERT);
+        for &(c, _) in tables::CASEFOLD {
+            if c <= 0xffff {
+                table[c as usize] |= FOLDS;
+            }
+        }
+        for (c, flags) in table.iter_mut().enumerate() {
+            if let Some(ch) = char::from_u32(c as u32) {
+                if is_unspaced(ch) {
+                    *flags |= UNSPACED;
+                }
+                if typography(ch).is_none() && !is_space(ch) {
+                    *flags |= PLAIN;
+                }
+            }
+        }
+        table
+    })
+}
+
+/// The flags of any character (those outside the basic plane from the range tables).
+fn flags(table: &[u8], c: char) -> u8 {
+    let code = c as u32;
+    if code <= 0xffff {
+        return table[code as usize];
+    }
+    let mut f = PLAIN;
+    for (ranges, flag) in [(tables::WORD, WORD), (tables::MARK, MARK), (tables::INERT, INERT)] {
+        if in_ranges(ranges, code) {
+            f |= flag;
         }
     }
-    bits
-}
-
-fn bit(bits: &[u64], c: u32) -> bool {
-    bits[(c / 64) as usize] >> (c % 64) & 1 == 1
-}
-
-/// The basic plane's word characters, built on first use.
-fn basic_words() -> &'static [u64] {
-    static BITS: OnceLock<Vec<u64>> = OnceLock::new();
-    BITS.get_or_init(|| basic_plane(tables::WORD.iter().copied()))
-}
-
-/// The basic plane's combining marks.
-fn basic_marks() -> &'static [u64] {
-    static BITS: OnceLock<Vec<u64>> = OnceLock::new();
-    BITS.get_or_init(|| basic_plane(tables::MARK.iter().copied()))
-}
-
-/// The basic plane's characters that case folding changes.
-fn basic_folds() -> &'static [u64] {
-    static BITS: OnceLock<Vec<u64>> = OnceLock::new();
-    BITS.get_or_init(|| basic_plane(tables::CASEFOLD.iter().map(|&(c, _)| (c, c))))
+    if tables::CASEFOLD.binary_search_by(|&(k, _)| k.cmp(&code)).is_ok() {
+        f |= FOLDS;
+    }
+    if is_unspaced(c) {
+        f |= UNSPACED;
+    }
+    f
 }
 
 /// Python's `c.isalnum() or c == "_"`: what `re`'s `\w` matches in a `str` pattern.
@@ -94,7 +124,7 @@ pub fn is_word(c: char) -> bool {
         return b.is_ascii_alphanumeric() || b == b'_';
     }
     if c <= 0xffff {
-        return bit(basic_words(), c);
+        return classes()[c as usize] & WORD != 0;
     }
     in_ranges(tables::WORD, c)
 }
@@ -116,7 +146,7 @@ pub fn is_space(c: char) -> bool {
 /// `str.casefold()` of one character, `None` when it folds to itself.
 fn casefold(c: char) -> Option<&'static str> {
     let code = c as u32;
-    if code <= 0xffff && !bit(basic_folds(), code) {
+    if code <= 0xffff && classes()[code as usize] & FOLDS == 0 {
         return None;
     }
     tables::CASEFOLD.binary_search_by(|&(k, _)| k.cmp(&code)).ok().map(|i| tables::CASEFOLD[i].1)
@@ -184,32 +214,32 @@ pub fn normalise(text: &str) -> String {
     collapse_spaces(&if changed { nfkc(plain) } else { plain })
 }
 
-/// The basic plane's characters NFKC leaves alone wherever they stand.
-fn basic_inert() -> &'static [u64] {
-    static BITS: OnceLock<Vec<u64>> = OnceLock::new();
-    BITS.get_or_init(|| basic_plane(tables::INERT.iter().copied()))
-}
-
-fn is_inert(c: char) -> bool {
-    let code = c as u32;
-    c.is_ascii() || if code <= 0xffff { bit(basic_inert(), code) } else { in_ranges(tables::INERT, code) }
-}
-
 /// [`normalise`] in one pass, for the text (most of it, CJK included) whose characters and
 /// case folds are all [`is_inert`] once unwidened: NFKC leaves such text as it is, so only
 /// folding, typography and white space remain. `None` for other text.
 fn normalise_inert(text: &str) -> Option<String> {
+    let table = classes();
     let mut out = String::with_capacity(text.len());
     let mut pending = false;
-    let mut push = |c: char, out: &mut String| -> bool {
+    // One character of the folded text: its typography, white space collapsed; false when
+    // it is not inert (the text then takes the general path).
+    let mut push = |c: char, f: u8, out: &mut String| -> bool {
+        if f & PLAIN != 0 {
+            if f & INERT == 0 && !c.is_ascii() {
+                return false;
+            }
+            if pending {
+                out.push(' ');
+                pending = false;
+            }
+            out.push(c);
+            return true;
+        }
         let c = match typography(c) {
             None => c,
-            Some(Some(r)) => r,
+            Some(Some(r)) => r, // ASCII, or an Arabic or Cyrillic letter: inert
             Some(None) => return true,
         };
-        if !is_inert(c) {
-            return false;
-        }
         if is_space(c) {
             pending = !out.is_empty();
         } else {
@@ -227,15 +257,17 @@ fn normalise_inert(text: &str) -> Option<String> {
             0x3000 => ' ',
             _ => c,
         };
+        let f = flags(table, c);
         let fine = if c.is_ascii() {
-            push(c.to_ascii_lowercase(), &mut out)
-        } else if !is_inert(c) {
+            let lower = c.to_ascii_lowercase();
+            push(lower, flags(table, lower), &mut out)
+        } else if f & INERT == 0 {
             false
+        } else if f & FOLDS == 0 {
+            push(c, f, &mut out)
         } else {
-            match casefold(c) {
-                None => push(c, &mut out),
-                Some(folded) => folded.chars().all(|f| push(f, &mut out)),
-            }
+            let folded = casefold(c).expect("flagged as folding");
+            folded.chars().all(|x| push(x, flags(table, x) | if x.is_ascii() { INERT } else { 0 }, &mut out))
         };
         if !fine {
             return None;
@@ -289,7 +321,7 @@ fn normalise_ascii(raw: &[u8]) -> String {
 pub fn is_mark(c: char) -> bool {
     let c = c as u32;
     if c <= 0xffff {
-        return c >= 0x300 && bit(basic_marks(), c);
+        return classes()[c as usize] & MARK != 0;
     }
     in_ranges(tables::MARK, c)
 }
@@ -329,12 +361,14 @@ pub fn words(text: &str) -> Vec<&str> {
             .map(|(i, b)| (i, b.is_ascii_alphanumeric() || b == b'_'));
         return runs(text, marks).into_iter().map(|(s, e)| &text[s..e]).collect();
     }
-    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let table = classes();
+    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(text.len() / 3);
     let mut run: Option<usize> = None; // where the word being read starts
     let mut letter_end = usize::MAX; // where the last letter token ends, marks included
     for (i, c) in text.char_indices() {
         let end = i + c.len_utf8();
-        if is_mark(c) {
+        let f = flags(table, c);
+        if f & MARK != 0 {
             if run.is_none() && letter_end == i {
                 spans.last_mut().expect("a letter token was pushed").1 = end;
                 letter_end = end;
@@ -342,14 +376,14 @@ pub fn words(text: &str) -> Vec<&str> {
             // Inside a word a mark is part of it; alone, it is nothing.
             continue;
         }
-        if is_word(c) && !is_unspaced(c) {
+        if f & (WORD | UNSPACED) == WORD {
             run.get_or_insert(i);
             continue;
         }
         if let Some(s) = run.take() {
             push_word(text, s, i, &mut spans);
         }
-        if is_word(c) {
+        if f & WORD != 0 {
             spans.push((i, end));
             letter_end = end;
         }
