@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import math
 from functools import lru_cache
+from typing import Any
 
 from dedup.errors import DedupError
 
@@ -35,31 +36,30 @@ class RarityUnavailable(DedupError, RuntimeError):
     """The rarity model (the wordfreq package, or one of its languages) is missing."""
 
 
-@lru_cache(maxsize=1)
-def available() -> frozenset[str]:
-    """The languages wordfreq has word lists for."""
+def _wordfreq() -> Any:
+    """The wordfreq module, or a clear error naming it."""
     try:
-        from wordfreq import available_languages
+        import wordfreq
     except ImportError as e:
         raise RarityUnavailable(
             "the story tier needs the 'wordfreq' package for its rarity model; "
             "install it with: pip install wordfreq"
         ) from e
-    return frozenset(available_languages())
+    return wordfreq
+
+
+@lru_cache(maxsize=1)
+def available() -> frozenset[str]:
+    """The languages wordfreq has word lists for."""
+    return frozenset(_wordfreq().available_languages())
 
 
 @lru_cache(maxsize=16)
 def frequencies(language: str) -> dict[str, float]:
     """wordfreq's word -> frequency table for ``language`` (loaded once a process)."""
+    get_frequency_dict = _wordfreq().get_frequency_dict
     try:
-        from wordfreq import get_frequency_dict
-    except ImportError as e:
-        raise RarityUnavailable(
-            "the story tier needs the 'wordfreq' package for its rarity model; "
-            "install it with: pip install wordfreq"
-        ) from e
-    try:
-        table = get_frequency_dict(language)
+        table: dict[str, float] = get_frequency_dict(language)
     except (LookupError, ValueError) as e:
         raise RarityUnavailable(
             f"wordfreq has no word list for language {language!r}; use one it ships "

@@ -219,35 +219,21 @@ pub fn normalise(text: &str) -> String {
 /// folding, typography and white space remain. `None` for other text.
 fn normalise_inert(text: &str) -> Option<String> {
     let table = classes();
-    let mut out = String::with_capacity(text.len());
-    let mut pending = false;
-    // One character of the folded text: its typography, white space collapsed; false when
-    // it is not inert (the text then takes the general path).
-    let mut push = |c: char, f: u8, out: &mut String| -> bool {
+    let mut out = Collapsed::with_capacity(text.len());
+    // One character of the folded text, its typography made one; false when it is not
+    // inert (the text then takes the general path).
+    let mut push = |c: char, f: u8| -> bool {
         if f & PLAIN != 0 {
             if f & INERT == 0 && !c.is_ascii() {
                 return false;
             }
-            if pending {
-                out.push(' ');
-                pending = false;
-            }
             out.push(c);
             return true;
         }
-        let c = match typography(c) {
-            None => c,
-            Some(Some(r)) => r, // ASCII, or an Arabic or Cyrillic letter: inert
-            Some(None) => return true,
-        };
-        if is_space(c) {
-            pending = !out.is_empty();
-        } else {
-            if pending {
-                out.push(' ');
-                pending = false;
-            }
-            out.push(c);
+        match typography(c) {
+            None => out.push(c),
+            Some(Some(r)) => out.push(r), // ASCII, or an Arabic or Cyrillic letter: inert
+            Some(None) => {}
         }
         true
     };
@@ -260,37 +246,51 @@ fn normalise_inert(text: &str) -> Option<String> {
         let f = flags(table, c);
         let fine = if c.is_ascii() {
             let lower = c.to_ascii_lowercase();
-            push(lower, flags(table, lower), &mut out)
+            push(lower, flags(table, lower))
         } else if f & INERT == 0 {
             false
         } else if f & FOLDS == 0 {
-            push(c, f, &mut out)
+            push(c, f)
         } else {
             let folded = casefold(c).expect("flagged as folding");
-            folded.chars().all(|x| push(x, flags(table, x) | if x.is_ascii() { INERT } else { 0 }, &mut out))
+            folded.chars().all(|x| push(x, flags(table, x) | if x.is_ascii() { INERT } else { 0 }))
         };
         if !fine {
             return None;
         }
     }
-    Some(out)
+    Some(out.out)
+}
+
+/// Text written a character at a time, each run of white space as one space, none at
+/// either end.
+struct Collapsed {
+    out: String,
+    pending: bool,
+}
+
+impl Collapsed {
+    fn with_capacity(n: usize) -> Self {
+        Collapsed { out: String::with_capacity(n), pending: false }
+    }
+
+    fn push(&mut self, c: char) {
+        if is_space(c) {
+            self.pending = !self.out.is_empty();
+            return;
+        }
+        if self.pending {
+            self.out.push(' ');
+            self.pending = false;
+        }
+        self.out.push(c);
+    }
 }
 
 fn collapse_spaces(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut pending = false;
-    for c in text.chars() {
-        if is_space(c) {
-            pending = !out.is_empty();
-        } else {
-            if pending {
-                out.push(' ');
-                pending = false;
-            }
-            out.push(c);
-        }
-    }
-    out
+    let mut out = Collapsed::with_capacity(text.len());
+    text.chars().for_each(|c| out.push(c));
+    out.out
 }
 
 /// The ASCII case: lower case, the backtick as an apostrophe, white space collapsed.
